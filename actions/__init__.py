@@ -1,0 +1,1 @@
+"""Custom actions served by `rasa run actions`: thin glue over the catalogue."""

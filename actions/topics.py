@@ -1,0 +1,65 @@
+"""Answer a topic question: ask the one thing the answer depends on, then answer."""
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import latest_intent, region, user_language
+from services_catalog.presentation import describe_all, emergency_text
+from services_catalog.db import open_session
+from services_catalog.repository import ServiceRepository
+
+# Topics whose right answer depends on the person's situation or child's age.
+NEEDS = {
+    "rights_work": "situation",
+    "health_no_insurance": "situation",
+    "language_course_find": "situation",
+    "childcare_find": "child_age",
+}
+# Topics answered with general information only (no catalogue list).
+NO_SERVICE_LIST = {"rights_asylum_appeal", "language_course_level"}
+FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age"}
+POSTCODE = re.compile(r"\b(\d{5})\b")
+
+
+def postcode_in(text: Optional[str]) -> Optional[str]:
+    match = POSTCODE.search(text or "")
+    return match.group(1) if match else None
+
+
+class ActionAnswerTopic(Action):
+    """Answer a rights, course, childcare, health or local-help question."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        topic = tracker.get_slot("pending_topic") if intent in FOLLOW_UP_INTENTS else intent
+        if not topic:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        needed = NEEDS.get(topic)
+        value = tracker.get_slot(needed) if needed else None
+        if needed and value is None:
+            dispatcher.utter_message(response=f"utter_ask_{needed}")
+            return [SlotSet("pending_topic", topic)]
+        dispatcher.utter_message(response=f"utter_{topic}__{value}" if needed else f"utter_{topic}")
+        lang = user_language(tracker)
+        with open_session() as session:
+            repository = ServiceRepository(session)
+            lines = repository.emergency_lines(region(), [topic])
+            cards = [] if topic in NO_SERVICE_LIST else repository.search(
+                topic, postal_code_prefix=None, language=lang, limit=3)
+        if lines:
+            dispatcher.utter_message(response="utter_emergency_contacts",
+                                     contacts=emergency_text(lines, lang))
+        if cards:
+            dispatcher.utter_message(response="utter_services_list",
+                                     services=describe_all(cards, lang))
+        elif topic not in NO_SERVICE_LIST:
+            dispatcher.utter_message(response="utter_no_services_found")
+        return [SlotSet("pending_topic", None)]

@@ -1,0 +1,1 @@
+"""The gateway: channels, handoff routing, staff console, CSO portal and NLG endpoint."""

@@ -1,0 +1,31 @@
+"""`python -m bot`: run the gateway (staff and CSO commands come with their issues)."""
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.app import init_app
+from bot.settings import Settings
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="run the gateway (the default)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiohttp's access log would record conversation ids from URLs: keep it off.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    if args.command in (None, "serve"):
+        settings = Settings.from_env()
+        web.run_app(init_app(settings), host=settings.host, port=settings.port,
+                    access_log=None, print=lambda *_: None)
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

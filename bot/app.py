@@ -1,0 +1,83 @@
+"""Build the gateway application; resources live in cleanup contexts."""
+import asyncio
+import logging
+from typing import AsyncIterator, Optional
+
+import aiohttp
+from aiohttp import web
+
+from bot.conversation import ConversationService
+from bot.language_model import language_model
+from bot.keys import (ADDRESS_LIMITER, CONVERSATION_LIMITER, CONVERSATIONS, HTTP, LANGUAGES,
+                      RENDERER, SETTINGS, STORE, TRANSLATIONS)
+from bot.middlewares import json_errors, security_headers
+from bot.nlg import ResponseRenderer, load_domain_responses
+from bot.rasa_client import RasaClient
+from bot.rate_limit import SlidingWindowLimiter
+from bot.routes import setup_routes
+from bot.settings import Settings
+from bot.store import GatewayStore, make_engine
+from bot.tracker_eraser import TrackerEraser
+from localization import load_languages, translations
+from services_catalog.db import open_session
+from services_catalog.presentation import emergency_text
+from services_catalog.repository import ServiceRepository
+
+logger = logging.getLogger(__name__)
+
+
+def emergency_lines_text(region: str):
+    """A function giving the region's 'trouble' emergency numbers in a language."""
+    def lines(language: str) -> str:
+        try:
+            with open_session() as session:
+                found = ServiceRepository(session).emergency_lines(region, ["trouble"])
+        except Exception:  # noqa: BLE001 - the catalogue may be what is down
+            logger.exception("emergency numbers unavailable from the catalogue")
+            found = []
+        return emergency_text(found, language) or "112"
+
+    return lines
+
+
+async def _storage(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    engine = await asyncio.to_thread(make_engine, settings.database_url)
+    app[STORE] = GatewayStore(engine)
+    yield
+    engine.dispose()
+
+
+async def _services(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    # Fit the in-domain language model now rather than on the first message.
+    await asyncio.to_thread(language_model, tuple(app[LANGUAGES].codes))
+    session = aiohttp.ClientSession()
+    app[HTTP] = session
+    tracker_engine = make_engine(settings.tracker_store_url)
+    app[CONVERSATIONS] = ConversationService(
+        store=app[STORE],
+        rasa=RasaClient(session, settings.rasa_urls, settings.rasa_token, settings.rasa_timeout_seconds),
+        renderer=app[RENDERER], translations=app[TRANSLATIONS], languages=app[LANGUAGES],
+        tracker_eraser=TrackerEraser(tracker_engine),
+        emergency_lines=emergency_lines_text(settings.region),
+    )
+    yield
+    await session.close()
+    tracker_engine.dispose()
+
+
+def init_app(settings: Optional[Settings] = None) -> web.Application:
+    settings = settings or Settings.from_env()
+    app = web.Application(middlewares=[security_headers, json_errors],
+                          client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[TRANSLATIONS] = translations()
+    app[LANGUAGES] = load_languages()
+    app[RENDERER] = ResponseRenderer(load_domain_responses(), app[TRANSLATIONS],
+                                     defaults={"retention_days": settings.retention_days})
+    app[CONVERSATION_LIMITER] = SlidingWindowLimiter(settings.rate_per_conversation_per_minute)
+    app[ADDRESS_LIMITER] = SlidingWindowLimiter(settings.rate_per_address_per_minute)
+    app.cleanup_ctx.extend([_storage, _services])
+    setup_routes(app)
+    return app

@@ -1,0 +1,214 @@
+"""The gateway's database: conversations, their messages (the inbox) and cases.
+
+SQLAlchemy 1.4 in the 2.0 style, on SQLite by default and PostgreSQL when
+DATABASE_URL says so. Conversation ids here are always pseudonymous.
+"""
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import List, Optional
+
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text,
+                        create_engine, delete, event, func, select, update)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+Base = declarative_base()
+
+OPEN_CASE_STATES = ("queued", "with_caseworker")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    id = Column(String(64), primary_key=True)  # pseudonymous
+    channel = Column(String(16), nullable=False)
+    language = Column(String(8))
+    language_chosen = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    last_position = Column(Integer, nullable=False, default=0)
+
+
+class StoredMessage(Base):
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"),
+                             nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    sender = Column(String(16), nullable=False)  # user | bot | caseworker
+    text = Column(Text, nullable=False)
+    buttons = Column(Text)  # JSON list of {"title", "payload"}
+    status = Column(String(16), nullable=False, default="done")  # received | done
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id = Column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    conversation_id = Column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"),
+                             nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    language = Column(String(8), nullable=False)
+    urgent = Column(Boolean, nullable=False, default=False)
+    reason = Column(String(64), nullable=False)  # an intent name, never message text
+    state = Column(String(16), nullable=False, default="queued", index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    closed_at = Column(DateTime)
+
+
+@dataclass
+class MessageView:
+    """A message as the chat API shows it."""
+
+    position: int
+    sender: str
+    text: str
+    buttons: Optional[list]
+
+    def as_json(self) -> dict:
+        data = {"position": self.position, "sender": self.sender, "text": self.text}
+        if self.buttons:
+            data["buttons"] = self.buttons
+        return data
+
+
+@dataclass
+class CaseView:
+    id: str
+    state: str
+    urgent: bool
+    reason: str
+    language: str
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets WAL and foreign keys so that erasure cascades."""
+    kwargs = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+    return engine
+
+
+class GatewayStore:
+    """Every read and write the gateway makes, each in its own short session."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
+        Base.metadata.create_all(engine)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    # -- conversations -----------------------------------------------------
+    def get_or_create_conversation(self, conversation_id: str, channel: str) -> Conversation:
+        with self.session() as session, session.begin():
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                conversation = Conversation(id=conversation_id, channel=channel,
+                                            language_chosen=False, last_position=0)
+                session.add(conversation)
+            conversation.last_seen_at = utcnow()
+            return conversation
+
+    def set_language(self, conversation_id: str, language: str, chosen: bool = False) -> None:
+        values = {"language": language}
+        if chosen:
+            values["language_chosen"] = True
+        with self.session() as session, session.begin():
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(**values))
+
+    # -- messages ----------------------------------------------------------
+    def add_message(self, conversation_id: str, sender: str, text: str,
+                    buttons: Optional[list] = None, status: str = "done") -> int:
+        """Append a message and return its position (1, 2, …) in the conversation."""
+        with self.session() as session, session.begin():
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            conversation.last_position += 1
+            position = conversation.last_position
+            session.add(StoredMessage(conversation_id=conversation_id, position=position,
+                                      sender=sender, text=text, status=status,
+                                      buttons=json.dumps(buttons) if buttons else None))
+            return position
+
+    def mark_done(self, conversation_id: str, position: int) -> None:
+        with self.session() as session, session.begin():
+            session.execute(update(StoredMessage)
+                            .where(StoredMessage.conversation_id == conversation_id,
+                                   StoredMessage.position == position)
+                            .values(status="done"))
+
+    def messages_after(self, conversation_id: str, after: int) -> List[MessageView]:
+        with self.session() as session:
+            rows = session.execute(
+                select(StoredMessage)
+                .where(StoredMessage.conversation_id == conversation_id,
+                       StoredMessage.position > after)
+                .order_by(StoredMessage.position)
+            ).scalars()
+            return [MessageView(m.position, m.sender, m.text,
+                                json.loads(m.buttons) if m.buttons else None) for m in rows]
+
+    # -- cases -----------------------------------------------------------------
+    def open_case(self, conversation_id: str, channel: str, language: str,
+                  urgent: bool, reason: str) -> CaseView:
+        """Open a case, or raise the urgency of the one already open."""
+        with self.session() as session, session.begin():
+            case = session.execute(
+                select(Case).where(Case.conversation_id == conversation_id,
+                                   Case.state.in_(OPEN_CASE_STATES))
+            ).scalars().first()
+            if case is None:
+                case = Case(conversation_id=conversation_id, channel=channel,
+                            language=language, urgent=urgent, reason=reason, state="queued")
+                session.add(case)
+                session.flush()
+            elif urgent and not case.urgent:
+                case.urgent, case.reason = True, reason
+            return CaseView(case.id, case.state, case.urgent, case.reason, case.language)
+
+    def open_case_for(self, conversation_id: str) -> Optional[CaseView]:
+        with self.session() as session:
+            case = session.execute(
+                select(Case).where(Case.conversation_id == conversation_id,
+                                   Case.state.in_(OPEN_CASE_STATES))
+            ).scalars().first()
+            return CaseView(case.id, case.state, case.urgent, case.reason, case.language) if case else None
+
+    def close_case(self, case_id: str) -> None:
+        with self.session() as session, session.begin():
+            session.execute(update(Case).where(Case.id == case_id)
+                            .values(state="closed", closed_at=utcnow()))
+
+    # -- erasure and retention --------------------------------------------------
+    def erase_conversation(self, conversation_id: str) -> None:
+        """Remove the conversation, its messages and its cases."""
+        with self.session() as session, session.begin():
+            for model in (StoredMessage, Case):
+                session.execute(delete(model).where(model.conversation_id == conversation_id))
+            session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+
+    def conversations_idle_since(self, days: int) -> List[str]:
+        cutoff = utcnow() - timedelta(days=days)
+        with self.session() as session:
+            return list(session.execute(
+                select(Conversation.id).where(Conversation.last_seen_at < cutoff)
+            ).scalars())
+
+    def ping(self) -> None:
+        with self.session() as session:
+            session.execute(select(func.count()).select_from(Conversation).limit(1))

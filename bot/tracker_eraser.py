@@ -1,0 +1,28 @@
+"""Erase a conversation from Rasa's SQL tracker store.
+
+Rasa 3.6's HTTP API cannot delete a tracker (replacing events only appends in
+the SQL store), so erasure deletes the rows directly, by pseudonymous id.
+"""
+import logging
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+logger = logging.getLogger(__name__)
+
+
+class TrackerEraser:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def erase(self, conversation_id: str) -> int:
+        """Delete every event of the conversation; returns how many were removed."""
+        try:
+            with self.engine.begin() as connection:
+                result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"),
+                                            {"sender": conversation_id})
+                return result.rowcount or 0
+        except (OperationalError, ProgrammingError):
+            # No events table yet: Rasa has not stored any conversation.
+            return 0

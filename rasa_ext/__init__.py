@@ -1,0 +1,1 @@
+"""Extensions loaded inside the Rasa process: tokenizer and input channel."""

@@ -1,0 +1,1 @@
+"""The local services catalogue: HSDS-shaped model, search and importers."""

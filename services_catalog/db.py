@@ -1,0 +1,44 @@
+"""Open the catalogue database (DATABASE_URL, SQLite under var/ by default)."""
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services_catalog.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    var_dir = Path(os.environ.get("HELPDESK_VAR_DIR") or ROOT / "var")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'helpdesk.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    kwargs = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    engine = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@lru_cache(maxsize=4)
+def session_factory(url: str = "") -> sessionmaker:
+    """A session factory per database URL; one session per unit of work."""
+    return sessionmaker(make_engine(url or database_url()), future=True, expire_on_commit=False)
+
+
+def open_session(url: str = "") -> Session:
+    return session_factory(url or database_url())()

@@ -1,0 +1,49 @@
+"""A stand-in for Rasa at its HTTP boundary: the REST webhook, status and events.
+
+It answers like Rasa's REST channel would for the replies it is scripted with,
+and records what it received, so gateway tests can check what Rasa was sent.
+"""
+from typing import Callable, Dict, List, Optional
+
+from aiohttp import web
+
+Reply = List[Dict]
+
+
+class FakeRasa:
+    def __init__(self, token: str = "test-token"):
+        self.token = token
+        self.received: List[Dict] = []
+        self.events: List[Dict] = []
+        self.script: Callable[[Dict], Reply] = lambda body: [{"text": f"echo:{body['message']}"}]
+        self.down = False
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/webhooks/helpdesk/webhook", self.webhook)
+        app.router.add_get("/status", self.status)
+        app.router.add_post("/conversations/{cid}/tracker/events", self.append_events)
+        return app
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.down:
+            return web.json_response({"error": "processing failed"}, status=500)
+        body = await request.json()
+        self.received.append(body)
+        return web.json_response([{"recipient_id": body["sender"], **r} for r in self.script(body)])
+
+    async def status(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != self.token:
+            return web.json_response({}, status=401)
+        return web.json_response({"model_file": "fake.tar.gz"})
+
+    async def append_events(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != self.token:
+            return web.json_response({}, status=401)
+        self.events.append({"conversation": request.match_info["cid"], "events": await request.json()})
+        return web.json_response({})
+
+    def last(self) -> Optional[Dict]:
+        return self.received[-1] if self.received else None

@@ -1,0 +1,175 @@
+"""The web chat API against a fake Rasa: routing, languages, cases, erasure, limits."""
+import json
+
+from sqlalchemy import create_engine, text
+
+from bot.pseudonym import pseudonymous_id
+from localization import translations
+
+
+async def send(client, cid, text, **extra):
+    return await client.post(f"/api/chat/{cid}/messages", json={"text": text, **extra})
+
+
+async def test_reply_shape_and_pseudonymous_id(gateway, fake_rasa):
+    response = await send(gateway, "abc123", "j'ai besoin d'un médecin s'il vous plaît")
+    assert response.status == 200
+    body = await response.json()
+    assert body["messages"] == [{"text": "echo:j'ai besoin d'un médecin s'il vous plaît"}]
+    assert body["language"] == "fr"
+    assert body["handoff"] == {"state": "bot", "case_id": None, "urgent": False}
+    sent = fake_rasa.last()
+    assert sent["sender"] == pseudonymous_id("test-secret", "web", "abc123")
+    assert "abc123" not in sent["sender"]
+    assert sent["metadata"] == {"language": "fr", "channel": "web"}
+
+
+async def test_language_follows_message_then_short_messages_keep_it(gateway, fake_rasa):
+    await send(gateway, "c1", "أحتاج إلى طبيب من فضلك")
+    assert fake_rasa.last()["metadata"]["language"] == "ar"
+    body = await (await send(gateway, "c1", "ok")).json()
+    assert body["language"] == "ar"
+    body = await (await send(gateway, "c1", "69007")).json()
+    assert body["language"] == "ar"
+
+
+async def test_hint_used_when_message_is_unclear(gateway, fake_rasa):
+    body = await (await send(gateway, "c2", "👍", locale="uk-UA")).json()
+    assert body["language"] == "uk"
+    body = await (await send(gateway, "c3", "ok")).json()
+    assert body["language"] == "fr"  # the deployment's default
+
+
+async def test_explicit_choice_wins_over_detection(gateway, fake_rasa):
+    await send(gateway, "c4", '/set_language{"language": "ps"}')
+    assert fake_rasa.last()["metadata"]["language"] == "ps"
+    body = await (await send(gateway, "c4", "I need a doctor for my son please")).json()
+    assert body["language"] == "ps"
+
+
+async def test_unsupported_language_gets_default_and_menu(gateway, fake_rasa):
+    body = await (await send(gateway, "c5", "Ich brauche bitte einen Arzt für meine Tochter")).json()
+    assert fake_rasa.last() is None  # not understood by the model: not sent
+    assert body["language"] == "fr"
+    message = body["messages"][0]
+    assert message["text"] == translations().gettext(
+        "fr", "Sorry, I cannot write in your language yet. Please choose one of these languages:")
+    assert {b["payload"] for b in message["buttons"]} >= {'/set_language{"language": "ps"}'}
+
+
+async def test_handoff_opens_case_and_bot_stays_silent(gateway, fake_rasa):
+    fake_rasa.script = lambda body: [
+        {"text": "numbers"}, {"custom": {"handoff": {"urgent": True, "reason": "crisis_violence"}}}]
+    body = await (await send(gateway, "c6", "my husband hits me and i am afraid")).json()
+    assert body["handoff"]["state"] == "queued"
+    assert body["handoff"]["urgent"] is True
+    assert body["messages"] == [{"text": "numbers"}]
+    received = len(fake_rasa.received)
+    body = await (await send(gateway, "c6", "/restart")).json()
+    assert len(fake_rasa.received) == received  # the caseworker's, not Rasa's
+    assert body["handoff"]["state"] == "queued"
+    assert body["messages"][0]["text"] == translations().gettext(
+        "en", "Your message was passed to the person from the help desk.")
+
+
+async def test_cancel_closes_a_queued_case_and_resumes_rasa(gateway, fake_rasa):
+    fake_rasa.script = lambda body: [{"custom": {"handoff": {"urgent": False, "reason": "request_human"}}}]
+    await send(gateway, "c7", "/affirm")
+    fake_rasa.script = lambda body: [{"text": "cancelled"}]
+    body = await (await send(gateway, "c7", "/cancel_handoff")).json()
+    assert body["handoff"]["state"] == "bot"
+    assert fake_rasa.events[-1]["events"] == [{"event": "resume"}]
+    assert fake_rasa.last()["message"] == "/cancel_handoff"
+
+
+async def test_get_messages_after_position(gateway, fake_rasa):
+    await send(gateway, "c8", "bonjour je cherche un cours de français")
+    listing = await (await gateway.get("/api/chat/c8/messages?after=0")).json()
+    assert [m["sender"] for m in listing["messages"]] == ["user", "bot"]
+    later = await (await gateway.get("/api/chat/c8/messages?after=1")).json()
+    assert [m["position"] for m in later["messages"]] == [2]
+
+
+async def test_forget_request_erases_everywhere(gateway, fake_rasa, var_dir):
+    pseudo = pseudonymous_id("test-secret", "web", "c9")
+    tracker = create_engine(f"sqlite:///{var_dir / 'tracker.db'}", future=True)
+    with tracker.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        connection.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, 'x'), ('other', 'y')"),
+                           {"s": pseudo})
+    await send(gateway, "c9", "I need a lawyer for my asylum appeal")
+    fake_rasa.script = lambda body: [{"text": "erased"}, {"custom": {"forget": True}}]
+    body = await (await send(gateway, "c9", "/affirm")).json()
+    assert body["messages"] == [{"text": "erased"}]
+    listing = await (await gateway.get("/api/chat/c9/messages?after=0")).json()
+    assert listing["messages"] == []
+    with tracker.connect() as connection:
+        rows = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
+    assert rows == ["other"]
+
+
+async def test_delete_endpoint_erases_messages_and_cases(gateway, fake_rasa):
+    fake_rasa.script = lambda body: [{"custom": {"handoff": {"urgent": True, "reason": "crisis_self_harm"}}}]
+    await send(gateway, "c10", "i want to end my life")
+    response = await gateway.delete("/api/chat/c10")
+    assert response.status == 200
+    listing = await (await gateway.get("/api/chat/c10/messages?after=0")).json()
+    assert listing["messages"] == []
+    fake_rasa.script = lambda body: [{"text": "hello again"}]
+    body = await (await send(gateway, "c10", "hello")).json()
+    assert body["handoff"]["state"] == "bot"  # the case went with the erasure
+
+
+async def test_rasa_down_gives_localised_trouble_with_emergency_numbers(gateway, fake_rasa):
+    fake_rasa.down = True
+    body = await (await send(gateway, "c11", "мне нужна помощь с документами")).json()
+    assert body["language"] == "ru"
+    text_ = body["messages"][0]["text"]
+    assert text_.startswith(translations().gettext("ru", "Sorry, we are having technical trouble. "
+                            "Please write again in a few minutes. If you are in danger, call the emergency numbers:"))
+    assert "112" in text_ and "15" in text_
+    listing = await (await gateway.get("/api/chat/c11/messages?after=0")).json()
+    assert listing["messages"][0]["text"] == "мне нужна помощь с документами"  # kept
+
+
+async def test_bad_input_is_refused_clearly(gateway, fake_rasa):
+    response = await gateway.post("/api/chat/c12/messages", data="{not json",
+                                  headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    assert (await response.json())["error"] == "malformed_json"
+    response = await send(gateway, "c12", "   ")
+    assert response.status == 400
+    response = await send(gateway, "c12", "a" * 2001)
+    assert response.status == 413
+    response = await gateway.post("/api/chat/c12/messages", data=json.dumps({"text": "a" * 20000}),
+                                  headers={"Content-Type": "application/json"})
+    assert response.status == 413
+    response = await send(gateway, "bad id with spaces", "hello")
+    assert response.status in (400, 404)
+    response = await gateway.post("/api/chat/c12/messages", json={"text": 5})
+    assert response.status == 400
+    assert fake_rasa.received == []
+
+
+async def test_rate_limit_per_conversation_spares_others(gateway, fake_rasa):
+    for _ in range(30):
+        assert (await send(gateway, "busy", "hello")).status == 200
+    limited = await send(gateway, "busy", "hello", locale="es")
+    assert limited.status == 429
+    body = await limited.json()
+    assert body["message"] == translations().gettext(
+        "es", "You are sending messages very fast. Please wait a minute and try again.")
+    assert (await send(gateway, "calm", "hello")).status == 200
+
+
+async def test_healthz_reports_the_missing_action_server(gateway, fake_rasa):
+    response = await gateway.get("/healthz")
+    assert response.status == 503
+    body = await response.json()
+    assert body["rasa"] == "ok" and body["db"] == "ok" and body["actions"] != "ok"
+
+
+async def test_security_headers(gateway):
+    response = await gateway.get("/healthz")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]

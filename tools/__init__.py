@@ -1,0 +1,1 @@
+"""Developer and operator tools: training, running the stack, evaluation."""

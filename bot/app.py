@@ -24,6 +24,7 @@ from services_catalog.presentation import emergency_text
 from services_catalog.repository import ServiceRepository
 
 logger = logging.getLogger(__name__)
+NLG_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 def emergency_lines_text(region: str):
@@ -69,8 +70,10 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
 
 def init_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or Settings.from_env()
+    # Rasa's NLG requests carry the whole tracker, so the application accepts
+    # large bodies; the chat API enforces its own, small, limit.
     app = web.Application(middlewares=[security_headers, json_errors],
-                          client_max_size=settings.max_body_bytes)
+                          client_max_size=NLG_MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[TRANSLATIONS] = translations()
     app[LANGUAGES] = load_languages()

@@ -136,9 +136,12 @@ class ConversationService:
             replies = await self.rasa.send_message(conversation_id, text, metadata)
         except RasaUnavailable as error:
             logger.error("rasa unavailable for a message: %s", error)
-            trouble = self.translations.gettext(language, TROUBLE)
-            return ChatResult([{"text": f"{trouble}\n{self.emergency_lines(language)}"}],
-                              language, case)
+            return self._trouble(language, case)
+        if not replies:
+            # Rasa answers 200 with nothing when an action or the NLG failed:
+            # never leave a person without an answer (it may have been a crisis).
+            logger.error("rasa gave no reply to a message")
+            return self._trouble(language, case)
         messages: List[Dict[str, Any]] = []
         forgotten = False
         for reply in replies:
@@ -161,6 +164,10 @@ class ConversationService:
             await self.erase(conversation_id)
             return ChatResult(messages, language, None, forgotten=True)
         return ChatResult(messages, language, case)
+
+    def _trouble(self, language: str, case: Optional[CaseView]) -> ChatResult:
+        trouble = self.translations.gettext(language, TROUBLE)
+        return ChatResult([{"text": f"{trouble}\n{self.emergency_lines(language)}"}], language, case)
 
     async def _resume(self, conversation_id: str) -> None:
         try:

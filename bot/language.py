@@ -28,9 +28,15 @@ LATIN_LAUNCH = SCRIPT_LANGUAGES["latin"]
 OTHER_LANGUAGES = {"latin": ["de", "it", "pt", "nl", "tr", "pl", "ro", "sq", "sw", "vi", "id"],
                    "cyrillic": ["bg", "sr", "mk", "be", "kk", "mn", "ky"],
                    "arabic": ["ur", "ug", "ku"]}
-MIN_LETTERS = 6
+# Arabic in Latin letters writes some sounds with digits: "3andi", "n9ra", "y7fdek".
+DIGITS_FOR_SOUNDS = re.compile(r"[a-z][23579]|[23579][a-z]")
+MIN_LETTERS = 4
 MIN_WORDS = 2
+STRONG_WORDS = 3
+STRONG_LETTERS = 12
+UNSUPPORTED_MIN_WORDS = 4
 CLEAR_PROBABILITY = 0.8
+ONE_WORD_PROBABILITY = 0.95
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class Detection:
 
     code: Optional[str]  # a BCP 47 base code, or None when unclear
     supported: bool
+    # Long enough to switch a conversation already under way to another
+    # language ("merci bien" in a Persian conversation is politeness, not a switch).
+    strong: bool = False
 
 
 UNCLEAR = Detection(None, False)
@@ -82,38 +91,37 @@ def detect_language(text: str, supported: LanguageSet) -> Detection:
     counts = _script_counts(text)
     letters = sum(counts.values())
     words = re.findall(r"\w+", text)
-    if letters < MIN_LETTERS or len(words) < MIN_WORDS and letters < 12:
+    if letters < MIN_LETTERS:
         return UNCLEAR
+    strong = len(words) >= STRONG_WORDS and letters >= STRONG_LETTERS
     script = max(counts, key=counts.get)
     if script == "other":
-        return Detection("und", False)
+        return Detection("und", False, strong)
     chars = set(text.casefold())
     if script == "arabic" and chars & PASHTO_LETTERS and supported.supports("ps"):
-        return Detection("ps", True)
+        return Detection("ps", True, strong)
     if script == "cyrillic":
         if chars & UKRAINIAN_LETTERS and not chars & RUSSIAN_LETTERS and supported.supports("uk"):
-            return Detection("uk", True)
+            return Detection("uk", True, strong)
         if chars & RUSSIAN_LETTERS and not chars & UKRAINIAN_LETTERS and supported.supports("ru"):
-            return Detection("ru", True)
-    candidates = [c for c in SCRIPT_LANGUAGES[script] if supported.supports(c)]
-    if script == "latin":
-        # Arabic, Persian, Russian… are also written in Latin letters.
-        candidates = supported.codes
-    else:
-        # py3langid recognises a language of this script that we do not speak.
-        other, probability = _rank(text, SCRIPT_LANGUAGES[script] + OTHER_LANGUAGES[script])
-        if other not in SCRIPT_LANGUAGES[script] and probability >= 0.98 and len(words) >= 3:
-            return Detection(other, False)
+            return Detection("ru", True, strong)
+    # Arabic, Persian, Russian… are also written in Latin letters.
+    candidates = supported.codes if script == "latin" else \
+        [c for c in SCRIPT_LANGUAGES[script] if supported.supports(c)]
     ranked = language_model(tuple(supported.codes)).probabilities(text, candidates)
-    if not ranked:
-        return UNCLEAR
-    best, probability = ranked[0]
-    if probability >= CLEAR_PROBABILITY:
-        return Detection(best, True)
-    if script == "latin" and len(words) >= 4:
-        other, other_probability = _rank(text.casefold(), LATIN_LAUNCH + OTHER_LANGUAGES["latin"])
-        if other not in LATIN_LAUNCH and other_probability >= 0.98:
-            return Detection(other, False)
+    best, probability = ranked[0] if ranked else (None, 0.0)
+    single_script = counts[script] >= 0.9 * letters
+    if len(words) >= UNSUPPORTED_MIN_WORDS and single_script \
+            and not DIGITS_FOR_SOUNDS.search(text.casefold()):
+        # A language we do not speak: py3langid is sure and our own model is not.
+        known = SCRIPT_LANGUAGES[script]
+        other, other_probability = _rank(text.casefold(), known + OTHER_LANGUAGES[script])
+        if other not in known and other_probability >= 0.999 and probability < 0.95:
+            return Detection(other, False, strong)
+    # One word ("hola", "привіт") must be very typical of its language.
+    threshold = CLEAR_PROBABILITY if len(words) >= MIN_WORDS else ONE_WORD_PROBABILITY
+    if best and probability >= threshold:
+        return Detection(best, True, strong)
     return UNCLEAR
 
 
@@ -129,8 +137,12 @@ def choose_language(text: str, current: Optional[str], chosen: bool,
     if chosen and languages.supports(current):
         return LanguageChoice(current)
     detection = detect_language(text, languages)
-    if detection.code and detection.supported:
-        return LanguageChoice(detection.code)
+    has_current = languages.supports(current)
+    if detection.code and (detection.strong or not has_current):
+        if detection.supported:
+            return LanguageChoice(detection.code)
+    else:
+        detection = UNCLEAR
     fallback = (current if languages.supports(current) else None) \
         or languages.closest(hint) or languages.default
     return LanguageChoice(fallback, unsupported_detected=detection.code is not None)

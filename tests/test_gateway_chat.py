@@ -173,3 +173,18 @@ async def test_security_headers(gateway):
     response = await gateway.get("/healthz")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_an_empty_answer_from_rasa_is_never_passed_on_as_silence(gateway, fake_rasa):
+    fake_rasa.script = lambda body: []
+    body = await (await send(gateway, "c13", "I want to kill myself")).json()
+    assert body["messages"] and "112" in body["messages"][0]["text"]
+
+
+async def test_nlg_accepts_a_long_conversations_tracker(gateway):
+    events = [{"event": "user", "text": "x" * 200}] * 500
+    body = {"response": "utter_goodbye", "arguments": {}, "channel": {"name": "helpdesk"},
+            "tracker": {"sender_id": "x", "slots": {}, "events": events,
+                        "latest_message": {"metadata": {"language": "en"}}}}
+    response = await gateway.post(f"/nlg?token={gateway.settings.rasa_token}", json=body)
+    assert response.status == 200

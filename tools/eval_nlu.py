@@ -88,8 +88,9 @@ def evaluate_language(agent, lang: str, languages) -> Dict:
             "top_confusions": [f"{g} → {p} ×{n}" for (g, p), n in confusions.most_common(6)],
             "language_detected_right": round(
                 sum(d.code == lang for d in detected) / max(1, len(detected)), 4),
+            # Strong detections are those that would switch a conversation.
             "language_detected_wrong": round(
-                sum(d.code not in (None, lang) for d in detected) / max(1, len(detected)), 4),
+                sum(d.code not in (None, lang) and d.strong for d in detected) / max(1, len(detected)), 4),
         }
     report["crisis_recall"] = {k: round(h / n, 4) for k, (h, n) in sorted(crisis_hits.items())}
     total_hits = sum(h for h, _ in crisis_hits.values())

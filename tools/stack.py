@@ -113,7 +113,7 @@ class Stack:
                              "--auth-token", self.settings.rasa_token, "--model", str(model),
                              "--endpoints", str(config_dir / "endpoints.yml"),
                              "--credentials", str(config_dir / "credentials.yml"),
-                             "--log-level", "WARNING"])
+                             "--quiet"])
         self._start("gateway", [str(PYTHON_BIN / "python"), "-m", "bot", "serve"])
 
     def gateway_url(self) -> str:

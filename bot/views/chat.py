@@ -32,10 +32,14 @@ async def post_message(request: web.Request) -> web.Response:
     """POST /api/chat/{conversation_id}/messages {"text": str, "locale": str?}."""
     settings = request.app[SETTINGS]
     conversation_id = _conversation_id(request)
-    try:
-        body = await request.json()
-    except web.HTTPRequestEntityTooLarge:
+    # The app accepts large bodies for Rasa's NLG calls; the chat API does not.
+    if (request.content_length or 0) > settings.max_body_bytes:
         return json_error(request, 413, "too_large", TOO_LONG)
+    raw = await request.content.read(settings.max_body_bytes + 1)
+    if len(raw) > settings.max_body_bytes:
+        return json_error(request, 413, "too_large", TOO_LONG)
+    try:
+        body = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return json_error(request, 400, "malformed_json", BAD_REQUEST)
     if not isinstance(body, dict):

@@ -37,7 +37,7 @@ eval: setup
 # language's catalogue; translators then fill in the new entries.
 translations: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
-	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 clean:
 	rm -rf var/rasa var/logs

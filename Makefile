@@ -11,7 +11,7 @@ setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || { python=$$(tools/find_python.sh) && $$python -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
 

@@ -5,6 +5,7 @@ import sys
 
 from aiohttp import web
 
+from bot.access_log import RedactingAccessLogger
 from bot.app import init_app
 from bot.settings import Settings
 
@@ -16,12 +17,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # aiohttp's access log would record conversation ids from URLs: keep it off.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     if args.command in (None, "serve"):
         settings = Settings.from_env()
         web.run_app(init_app(settings), host=settings.host, port=settings.port,
-                    access_log=None, print=lambda *_: None)
+                    access_log_class=RedactingAccessLogger, print=lambda *_: None)
         return 0
     parser.print_help()
     return 2

@@ -5,7 +5,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: setup run test test-fast train eval translations validate bench clean
+.PHONY: setup run test test-fast train eval translations validate clean
 
 setup: $(VENV)/.installed
 

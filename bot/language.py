@@ -125,6 +125,26 @@ def detect_language(text: str, supported: LanguageSet) -> Detection:
     return UNCLEAR
 
 
+def best_guess(text: str, supported: LanguageSet) -> Optional[str]:
+    """A weaker guess for a conversation's very first, short message ("سلام", "hi").
+
+    Used only when there is no language yet and no client hint: the script
+    alone already says a reply in the default language would be wrong.
+    """
+    counts = _script_counts(text)
+    letters = sum(counts.values())
+    script = max(counts, key=counts.get)
+    if letters < 2 or script == "other" or text.strip().startswith("/"):
+        return None
+    candidates = supported.codes if script == "latin" else \
+        [c for c in SCRIPT_LANGUAGES[script] if supported.supports(c)]
+    ranked = language_model(tuple(supported.codes)).probabilities(text, candidates)
+    if not ranked:
+        return None
+    best, probability = ranked[0]
+    return best if probability >= (0.75 if script == "latin" else 0.4) else None
+
+
 @dataclass(frozen=True)
 class LanguageChoice:
     code: str
@@ -143,6 +163,6 @@ def choose_language(text: str, current: Optional[str], chosen: bool,
             return LanguageChoice(detection.code)
     else:
         detection = UNCLEAR
-    fallback = (current if languages.supports(current) else None) \
-        or languages.closest(hint) or languages.default
+    fallback = (current if has_current else None) or languages.closest(hint) \
+        or (best_guess(text, languages) if not detection.code else None) or languages.default
     return LanguageChoice(fallback, unsupported_detected=detection.code is not None)

@@ -62,6 +62,12 @@ def test_short_messages_keep_the_conversations_language(text):
 def test_a_short_first_message_may_set_the_language():
     assert choose_language("hello", None, False, "fr", LANGUAGES).code == "en"
     assert choose_language("привіт", None, False, None, LANGUAGES).code == "uk"
+    # No hint: a greeting in Arabic script is not answered in French.
+    assert choose_language("سلام", None, False, None, LANGUAGES).code in ("ar", "fa", "ps")
+    assert choose_language("hi", None, False, None, LANGUAGES).code == "en"
+    # A hint beats a weak guess; nothing to go on gives the default.
+    assert choose_language("سلام", None, False, "ps-AF", LANGUAGES).code == "ps"
+    assert choose_language("69007", None, False, None, LANGUAGES).code == LANGUAGES.default
 
 
 def test_unsupported_language_is_recognised():
@@ -80,7 +86,7 @@ def test_order_of_choice():
     assert choose_language("ok", "ar", False, "es", LANGUAGES).code == "ar"
     assert choose_language("ok", None, False, "es-MX", LANGUAGES).code == "es"
     assert choose_language("ok", None, False, "prs-AF", LANGUAGES).code == "fa"
-    assert choose_language("ok", None, False, "de-DE", LANGUAGES).code == LANGUAGES.default
+    assert choose_language("69007", None, False, "de-DE", LANGUAGES).code == LANGUAGES.default
     unsupported = choose_language("Ich brauche bitte einen Arzt für meine Tochter", "en", False,
                                   None, LANGUAGES)
     assert unsupported.code == "en" and unsupported.unsupported_detected

@@ -15,6 +15,7 @@ from bot.nlg import ResponseRenderer, load_domain_responses
 from bot.rasa_client import RasaClient
 from bot.rate_limit import SlidingWindowLimiter
 from bot.routes import setup_routes
+from bot.safety_net import safety_net
 from bot.settings import Settings
 from bot.store import GatewayStore, make_engine
 from bot.tracker_eraser import TrackerEraser
@@ -62,6 +63,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         renderer=app[RENDERER], translations=app[TRANSLATIONS], languages=app[LANGUAGES],
         tracker_eraser=TrackerEraser(tracker_engine),
         emergency_lines=emergency_lines_text(settings.region),
+        safety_net=await asyncio.to_thread(safety_net),
     )
     yield
     await session.close()

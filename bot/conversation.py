@@ -14,6 +14,7 @@ from bot.language import choose_language
 from bot.locks import ConversationLocks
 from bot.nlg import ResponseRenderer
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.safety_net import SafetyNet
 from bot.store import CaseView, GatewayStore
 from bot.texts import MESSAGE_PASSED_ON, TROUBLE
 from bot.tracker_eraser import TrackerEraser
@@ -67,7 +68,8 @@ class ConversationService:
     def __init__(self, store: GatewayStore, rasa: RasaClient, renderer: ResponseRenderer,
                  translations: Translations, languages: LanguageSet,
                  tracker_eraser: TrackerEraser,
-                 emergency_lines: Callable[[str], str]):
+                 emergency_lines: Callable[[str], str],
+                 safety_net: Optional[SafetyNet] = None):
         self.store = store
         self.rasa = rasa
         self.renderer = renderer
@@ -75,6 +77,7 @@ class ConversationService:
         self.languages = languages
         self.tracker_eraser = tracker_eraser
         self.emergency_lines = emergency_lines
+        self.safety_net = safety_net or SafetyNet([])
         self.locks = ConversationLocks()
 
     async def _db(self, function, *args, **kwargs):
@@ -132,6 +135,12 @@ class ConversationService:
         if text.strip() == "/language":
             text = "/choose_language"
         metadata = {"language": language, "channel": channel}
+        net_match = self.safety_net.check(text, language)
+        if net_match is not None:
+            # The net overrides the model: Rasa gets the crisis intent itself.
+            logger.info("safety net matched %s (%s phrases)", net_match.crisis, net_match.language)
+            text = f"/{net_match.crisis}"
+            metadata["safety_net"] = True
         try:
             replies = await self.rasa.send_message(conversation_id, text, metadata)
         except RasaUnavailable as error:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import List, Optional
 
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text,
-                        create_engine, delete, event, func, select, update)
+from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text, delete,
+                        func, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+from services_catalog.db import engine_for
 
 Base = declarative_base()
 
@@ -87,19 +89,8 @@ class CaseView:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL and foreign keys so that erasure cascades."""
-    kwargs = {"future": True, "pool_pre_ping": True}
-    if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    engine = create_engine(url, **kwargs)
-    if url.startswith("sqlite"):
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-    return engine
+    """The gateway database's engine (same settings as every database here)."""
+    return engine_for(url)
 
 
 class GatewayStore:

@@ -18,7 +18,9 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{var_dir / 'helpdesk.db'}"
 
 
-def make_engine(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
+    """An engine for any of the deployment's databases; SQLite gets WAL and
+    foreign keys (so erasure cascades), PostgreSQL a connection check."""
     kwargs = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -30,6 +32,12 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    """The catalogue's engine, with its tables created when missing."""
+    engine = engine_for(url)
     Base.metadata.create_all(engine)
     return engine
 

@@ -36,8 +36,8 @@ async def test_language_follows_message_then_short_messages_keep_it(gateway, fak
 async def test_hint_used_when_message_is_unclear(gateway, fake_rasa):
     body = await (await send(gateway, "c2", "👍", locale="uk-UA")).json()
     assert body["language"] == "uk"
-    body = await (await send(gateway, "c3", "ok")).json()
-    assert body["language"] == "fr"  # the deployment's default
+    body = await (await send(gateway, "c3", "69007")).json()
+    assert body["language"] == "fr"  # nothing to go on: the deployment's default
 
 
 async def test_explicit_choice_wins_over_detection(gateway, fake_rasa):
@@ -227,3 +227,17 @@ async def test_access_log_shows_routes_not_conversation_ids(aiohttp_client, capl
     caplog.set_level(logging.INFO)
     RedactingAccessLogger(logging.getLogger("access"), "").log(request, web.Response(), 0.01)
     assert caplog.records[-1].getMessage() == "POST /api/chat/{conversation_id}/messages 200 0.010s"
+
+
+async def test_safety_net_sends_the_crisis_to_rasa_even_if_the_model_would_miss_it(gateway, fake_rasa):
+    from bot.keys import CONVERSATIONS
+    from bot.safety_net import SafetyNet, load_language_net
+
+    net_file = gateway.settings.var_dir / "xx.yml"
+    net_file.write_text('crisis_self_harm:\n  phrases: ["want to disappear"]\nexclusions:\n  phrases: []\n')
+    gateway.app[CONVERSATIONS].safety_net = SafetyNet([load_language_net(net_file)])
+    await send(gateway, "c14", "I just want to disappear forever")
+    assert fake_rasa.last()["message"] == "/crisis_self_harm"
+    assert fake_rasa.last()["metadata"]["safety_net"] is True
+    listing = await (await gateway.get("/api/chat/c14/messages?after=0")).json()
+    assert listing["messages"][0]["text"] == "I just want to disappear forever"  # the person's words kept

@@ -63,9 +63,14 @@ async def parse_all(agent, texts: List[str]) -> List[Tuple[str, float, str]]:
 def evaluate_language(agent, lang: str, languages) -> Dict:
     from bot.language import detect_language
 
+    from bot.safety_net import safety_net
+
+    net = safety_net()
     report: Dict = {"language": lang}
     crisis_hits: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+    combined_hits: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
     alarms = [0, 0]
+    combined_alarms = [0, 0]
     for name in ("standard", "hard"):
         path = ROOT / "eval" / "nlu" / lang / f"{name}.yml"
         if not path.exists():
@@ -80,13 +85,19 @@ def evaluate_language(agent, lang: str, languages) -> Dict:
         confusions = Counter((g, p) for g, p, _ in errors)
         # Crisis figures use what is delivered: a crisis below the fallback
         # threshold is not escalated by the model (the safety net is separate).
-        for g, p in zip(gold, delivered):
+        # Combined: what the gateway does, the model OR the safety net.
+        for text, g, p in zip(texts, gold, delivered):
+            by_net = net.check(text, lang) is not None
             if g.startswith("crisis_"):
                 crisis_hits[g][1] += 1
                 crisis_hits[g][0] += p.startswith("crisis_")
+                combined_hits[g][1] += 1
+                combined_hits[g][0] += p.startswith("crisis_") or by_net
             else:
                 alarms[1] += 1
                 alarms[0] += p.startswith("crisis_")
+                combined_alarms[1] += 1
+                combined_alarms[0] += p.startswith("crisis_") or by_net
         detected = [detect_language(t, languages) for t in texts]
         report[name] = {
             "examples": len(pairs),
@@ -108,6 +119,10 @@ def evaluate_language(agent, lang: str, languages) -> Dict:
     total = sum(n for _, n in crisis_hits.values())
     report["crisis_recall_all"] = round(total_hits / max(1, total), 4)
     report["false_alarm_rate"] = round(alarms[0] / max(1, alarms[1]), 4)
+    report["combined_crisis_recall"] = {k: round(h / n, 4) for k, (h, n) in sorted(combined_hits.items())}
+    report["combined_crisis_recall_all"] = round(
+        sum(h for h, _ in combined_hits.values()) / max(1, sum(n for _, n in combined_hits.values())), 4)
+    report["combined_false_alarm_rate"] = round(combined_alarms[0] / max(1, combined_alarms[1]), 4)
     return report
 
 
@@ -129,24 +144,27 @@ def main(argv=None) -> int:
     codes = args.languages.split(",") if args.languages else languages.codes
     reports = [evaluate_language(agent, lang, languages) for lang in codes]
     print(f"\n{'lang':5} {'F1 std':>7} {'F1 hard':>8} {'delivered':>9} {'fallback':>8} "
-          f"{'conf.wrong':>10} {'crisis rec.':>11} {'false al.':>9} {'lang-id':>8}")
+          f"{'conf.wrong':>10} {'crisis rec.':>11} {'false al.':>9} {'+net rec.':>9} {'+net f.a.':>9} "
+          f"{'lang-id':>8}")
     for r in reports:
         std, hard = r.get("standard", {}), r.get("hard", {})
         print(f"{r['language']:5} {std.get('intent_f1', 0):7.3f} {hard.get('intent_f1', 0):8.3f} "
               f"{std.get('delivered_f1', 0):9.3f} {std.get('fallback_rate', 0):8.3f} "
               f"{std.get('confidently_wrong', 0) + hard.get('confidently_wrong', 0):10d} "
               f"{r['crisis_recall_all']:11.3f} {r['false_alarm_rate']:9.3f} "
+              f"{r['combined_crisis_recall_all']:9.3f} {r['combined_false_alarm_rate']:9.3f} "
               f"{std.get('language_detected_right', 0):8.3f}")
     print("F1 std/hard: the classifier's top intent, macro-F1; delivered: after the fallback "
           "threshold (standard set); conf.wrong: errors with confidence >= 0.7 (both sets); "
-          "crisis recall and false alarms: both sets, as delivered; lang-id: standard set.")
+          "crisis recall and false alarms: both sets, the model as delivered; +net: the model or "
+          "the safety net (what the gateway does); lang-id: standard set.")
     for r in reports:
         for name in ("standard", "hard"):
             if r.get(name, {}).get("top_confusions"):
                 print(f"{r['language']} {name}: " + "; ".join(r[name]["top_confusions"]))
-        low = {k: v for k, v in r["crisis_recall"].items() if v < 0.97}
+        low = {k: v for k, v in r["combined_crisis_recall"].items() if v < 0.97}
         if low:
-            print(f"{r['language']} crisis recall below 0.97: {low}")
+            print(f"{r['language']} crisis recall (model + net) below 0.97: {low}")
     out = ROOT / "var" / "eval"
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"nlu-{date.today().isoformat()}.json"

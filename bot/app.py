@@ -1,5 +1,6 @@
 """Build the gateway application; resources live in cleanup contexts."""
 import asyncio
+import contextlib
 import logging
 from typing import AsyncIterator, Optional
 
@@ -14,6 +15,7 @@ from bot.middlewares import json_errors, security_headers
 from bot.nlg import ResponseRenderer, load_domain_responses
 from bot.rasa_client import RasaClient
 from bot.rate_limit import SlidingWindowLimiter
+from bot.retention import run_retention
 from bot.routes import setup_routes
 from bot.safety_net import safety_net
 from bot.settings import Settings
@@ -70,6 +72,14 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     tracker_engine.dispose()
 
 
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(run_retention(app[CONVERSATIONS], app[SETTINGS].retention_days))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def init_app(settings: Optional[Settings] = None) -> web.Application:
     settings = settings or Settings.from_env()
     # Rasa's NLG requests carry the whole tracker, so the application accepts
@@ -83,6 +93,6 @@ def init_app(settings: Optional[Settings] = None) -> web.Application:
                                      defaults={"retention_days": settings.retention_days})
     app[CONVERSATION_LIMITER] = SlidingWindowLimiter(settings.rate_per_conversation_per_minute)
     app[ADDRESS_LIMITER] = SlidingWindowLimiter(settings.rate_per_address_per_minute)
-    app.cleanup_ctx.extend([_storage, _services])
+    app.cleanup_ctx.extend([_storage, _services, _retention])
     setup_routes(app)
     return app

@@ -241,3 +241,25 @@ async def test_safety_net_sends_the_crisis_to_rasa_even_if_the_model_would_miss_
     assert fake_rasa.last()["metadata"]["safety_net"] is True
     listing = await (await gateway.get("/api/chat/c14/messages?after=0")).json()
     assert listing["messages"][0]["text"] == "I just want to disappear forever"  # the person's words kept
+
+
+async def test_retention_erases_idle_conversations_everywhere(gateway, fake_rasa):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.keys import CONVERSATIONS
+    from bot.retention import purge_expired
+    from bot.store import Conversation, utcnow
+
+    await send(gateway, "old", "bonjour je cherche un cours de français")
+    await send(gateway, "recent", "bonjour je cherche un cours de français")
+    service = gateway.app[CONVERSATIONS]
+    with service.store.session() as session, session.begin():
+        session.execute(update(Conversation)
+                        .where(Conversation.id == pseudonymous_id("test-secret", "web", "old"))
+                        .values(last_seen_at=utcnow() - timedelta(days=31)))
+    assert await purge_expired(service, 30) == 1
+    old = await (await gateway.get("/api/chat/old/messages?after=0")).json()
+    recent = await (await gateway.get("/api/chat/recent/messages?after=0")).json()
+    assert old["messages"] == [] and len(recent["messages"]) == 2

@@ -15,7 +15,7 @@ def net(tmp_path):
     (tmp_path / "xx.yml").write_text("""
 crisis_self_harm:
   phrases: ["je veux mourir", "me suicider"]
-  patterns: ['\\\\bme (tuer|pendre)\\\\b']
+  patterns: ['\\bme (tuer|pendre)\\b']
 crisis_violence:
   phrases: ["il me frappe", "en danger"]
 exclusions:

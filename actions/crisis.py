@@ -6,6 +6,8 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import latest_intent, region, user_language
+from services_catalog.demo_loader import region_timezone
+from services_catalog.opening_hours import local_now
 from services_catalog.presentation import describe_all, emergency_text
 from services_catalog.db import open_session
 from services_catalog.repository import ServiceRepository
@@ -34,8 +36,9 @@ class ActionCrisis(Action):
             dispatcher.utter_message(response="utter_emergency_contacts",
                                      contacts=emergency_text(lines, lang))
         if cards:
+            timezone = region_timezone(region())
             dispatcher.utter_message(response="utter_services_list",
-                                     services=describe_all(cards, lang))
+                                     services=describe_all(cards, lang, local_now(timezone), timezone))
         # The gateway owns cases: this custom message asks it to open one.
         dispatcher.utter_message(json_message={"handoff": {"urgent": True, "reason": crisis}})
         dispatcher.utter_message(response="utter_case_opened_urgent")

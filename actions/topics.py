@@ -7,6 +7,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import latest_intent, region, user_language
+from services_catalog.demo_loader import region_timezone
+from services_catalog.opening_hours import local_now
 from services_catalog.presentation import describe_all, emergency_text
 from services_catalog.db import open_session
 from services_catalog.repository import ServiceRepository
@@ -42,24 +44,40 @@ class ActionAnswerTopic(Action):
         if not topic:
             dispatcher.utter_message(response="utter_default")
             return []
+        # A postcode in the message is remembered for the rest of the conversation.
+        place = postcode_in((tracker.latest_message or {}).get("text")) or tracker.get_slot("place")
+        events: List[Dict[Text, Any]] = [SlotSet("place", place)] if place else []
         needed = NEEDS.get(topic)
         value = tracker.get_slot(needed) if needed else None
         if needed and value is None:
             dispatcher.utter_message(response=f"utter_ask_{needed}")
-            return [SlotSet("pending_topic", topic)]
+            return events + [SlotSet("pending_topic", topic)]
         dispatcher.utter_message(response=f"utter_{topic}__{value}" if needed else f"utter_{topic}")
         lang = user_language(tracker)
         with open_session() as session:
             repository = ServiceRepository(session)
             lines = repository.emergency_lines(region(), [topic])
-            cards = [] if topic in NO_SERVICE_LIST else repository.search(
-                topic, postal_code_prefix=None, language=lang, limit=3)
+            cards, widened = ([], False) if topic in NO_SERVICE_LIST else \
+                nearest_services(repository, topic, place, lang)
         if lines:
             dispatcher.utter_message(response="utter_emergency_contacts",
                                      contacts=emergency_text(lines, lang))
         if cards:
-            dispatcher.utter_message(response="utter_services_list",
-                                     services=describe_all(cards, lang))
+            if widened:
+                dispatcher.utter_message(response="utter_services_further_away", place=place)
+            dispatcher.utter_message(response="utter_services_list", services=describe_all(
+                cards, lang, local_now(region_timezone(region())), region_timezone(region())))
         elif topic not in NO_SERVICE_LIST:
             dispatcher.utter_message(response="utter_no_services_found")
-        return [SlotSet("pending_topic", None)]
+        return events + [SlotSet("pending_topic", None)]
+
+
+def nearest_services(repository: ServiceRepository, topic: str, place: Optional[str], lang: str):
+    """Services in the postcode, else in its département, else anywhere: (cards, widened)."""
+    if not place:
+        return repository.search(topic, language=lang, limit=3), False
+    for prefix in (place, place[:2]):
+        cards = repository.search(topic, postal_code_prefix=prefix, language=lang, limit=3)
+        if cards:
+            return cards, prefix != place
+    return repository.search(topic, language=lang, limit=3), True

@@ -14,6 +14,12 @@ REGIONS_DIR = HERE / "regions"
 DEMO_FILE = HERE / "demo" / "lyon.yml"
 
 
+def region_timezone(region: str) -> str:
+    """The IANA time zone in which the region's opening hours are written."""
+    data = yaml.safe_load((REGIONS_DIR / f"{region}.yml").read_text(encoding="utf-8"))
+    return data.get("timezone", "UTC")
+
+
 def load_region(session: Session, region: str) -> int:
     """Replace the region's emergency contacts with those of regions/<region>.yml."""
     data = yaml.safe_load((REGIONS_DIR / f"{region}.yml").read_text(encoding="utf-8"))

@@ -103,3 +103,18 @@ def test_language_menu_shows_each_language_in_its_own_name():
     messages, _ = run(ActionLanguageMenu(), tracker("choose_language"))
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert "العربية" in titles and "پښتو" in titles and "Українська" in titles
+
+
+def test_postcode_in_the_message_filters_and_is_remembered(catalogue):
+    messages, events = run(ActionAnswerTopic(), tracker("cso_services_hygiene", language="en",
+                                                        text="shower near 69001 please"))
+    assert SlotSet("place", "69001") in events
+    services = next(m for m in messages if m.get("response") == "utter_services_list")["services"]
+    assert "69001" in services
+    assert "Open now, closes at" in services or "Closed now" in services
+
+
+def test_no_service_in_the_postcode_widens_the_area(catalogue):
+    messages, _ = run(ActionAnswerTopic(), tracker("cso_services_hygiene", slots={"place": "69009"}))
+    assert "utter_services_further_away" in responses(messages)
+    assert "utter_services_list" in responses(messages)

@@ -122,3 +122,18 @@ def test_forget_me_erases_the_conversation(stack):
     assert reply["messages"][0]["text"] == response_text("utter_forgotten", "en")
     with urllib.request.urlopen(f"{stack.gateway_url()}/api/chat/forget/messages?after=0") as answer:
         assert json.loads(answer.read())["messages"] == []
+
+
+NOTICE = ('Please do not write your name or any document number. Your messages are kept for '
+          '{retention_days} days and are never shared with the police or immigration '
+          'authorities. Write "forget me" at any time to erase them.')
+
+
+@pytest.mark.parametrize("lang", load_languages().codes)
+def test_the_forget_words_the_privacy_notice_gives_really_work(stack, lang):
+    import re
+
+    notice = translations().gettext(lang, NOTICE)
+    phrase = re.search(r'[«"](.+?)[»"]', notice).group(1).strip()
+    reply = post(stack, f"notice-{lang}", phrase, locale=lang)
+    assert reply["messages"][0]["text"] == response_text("utter_ask_forget_confirm", lang), phrase

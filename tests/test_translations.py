@@ -69,3 +69,15 @@ def test_pot_is_up_to_date(tmp_path):
     with out.open("rb") as fresh, (ROOT / "locales" / "messages.pot").open("rb") as committed:
         assert {m.id for m in read_po(fresh)} == {m.id for m in read_po(committed)}, \
             "run `make translations` and translate the new texts"
+
+
+PRIVACY_NOTICE = ('Please do not write your name or any document number. Your messages are kept for '
+                  '{retention_days} days and are never shared with the police or immigration '
+                  'authorities. Write "forget me" at any time to erase them.')
+
+
+@pytest.mark.parametrize("lang", load_languages().codes)
+def test_privacy_page_shows_the_current_notice_in_every_language(translations, lang):
+    page = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
+    notice = translations.gettext(lang, PRIVACY_NOTICE).replace("{retention_days}", "30")
+    assert notice in page, f"docs/privacy.md has an outdated {lang} notice"

@@ -6,6 +6,7 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import latest_intent, region, user_language
+from actions.staff_hours import next_staff_opening
 from services_catalog.demo_loader import region_timezone
 from services_catalog.opening_hours import local_now
 from services_catalog.presentation import describe_all, emergency_text
@@ -41,5 +42,12 @@ class ActionCrisis(Action):
                                      services=describe_all(cards, lang, local_now(timezone), timezone))
         # The gateway owns cases: this custom message asks it to open one.
         dispatcher.utter_message(json_message={"handoff": {"urgent": True, "reason": crisis}})
-        dispatcher.utter_message(response="utter_case_opened_urgent")
+        staff_return = next_staff_opening(lang)
+        if staff_return is None:
+            dispatcher.utter_message(response="utter_case_opened_urgent")
+        elif lines:
+            dispatcher.utter_message(response="utter_case_opened_urgent_later", **staff_return)
+        else:
+            # No emergency number fits (e.g. detention): do not point to "the numbers above".
+            dispatcher.utter_message(response="utter_case_opened_later", **staff_return)
         return [ConversationPaused()]

@@ -5,6 +5,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import user_language
+from actions.staff_hours import next_staff_opening
+
 
 class ActionOpenCase(Action):
     """Ask the gateway for a normal-urgency case and pause the bot."""
@@ -15,7 +18,11 @@ class ActionOpenCase(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(json_message={"handoff": {"urgent": False, "reason": "request_human"}})
-        dispatcher.utter_message(response="utter_case_opened")
+        staff_return = next_staff_opening(user_language(tracker))
+        if staff_return is None:
+            dispatcher.utter_message(response="utter_case_opened")
+        else:
+            dispatcher.utter_message(response="utter_case_opened_later", **staff_return)
         return [ConversationPaused()]
 
 

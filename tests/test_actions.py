@@ -1,4 +1,7 @@
 """Custom actions against tracker fixtures, with the demo catalogue; no Rasa server."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
@@ -9,6 +12,16 @@ from actions.handoff import ActionForgetMe, ActionOpenCase
 from actions.language_menu import ActionLanguageMenu
 from actions.topics import ActionAnswerTopic
 from services_catalog.taxonomy import CRISIS_INTENTS, TOPIC_INTENTS
+
+
+WEDNESDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+SATURDAY_NIGHT = datetime(2026, 11, 28, 23, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture(autouse=True)
+def during_staff_hours(monkeypatch):
+    """Actions see a Wednesday noon unless a test says otherwise."""
+    monkeypatch.setattr("actions.staff_hours.local_now", lambda timezone: WEDNESDAY_NOON)
 
 
 def tracker(intent, language="fr", slots=None, text="message"):
@@ -118,3 +131,22 @@ def test_no_service_in_the_postcode_widens_the_area(catalogue):
     messages, _ = run(ActionAnswerTopic(), tracker("cso_services_hygiene", slots={"place": "69009"}))
     assert "utter_services_further_away" in responses(messages)
     assert "utter_services_list" in responses(messages)
+
+
+def test_outside_staff_hours_the_person_is_told_when_someone_answers(catalogue, monkeypatch):
+    monkeypatch.setattr("actions.staff_hours.local_now", lambda timezone: SATURDAY_NIGHT)
+    messages, events = run(ActionCrisis(), tracker("crisis_violence", language="es"))
+    later = next(m for m in messages if m.get("response") == "utter_case_opened_urgent_later")
+    assert later["day"] == "lunes" and later["time"] == "9:00"
+    assert "utter_emergency_contacts" in responses(messages)  # the numbers come first, always
+    assert events == [ConversationPaused()]
+    messages, _ = run(ActionOpenCase(), tracker("affirm", language="fr"))
+    later = next(m for m in messages if m.get("response") == "utter_case_opened_later")
+    assert later["day"] == "lundi" and later["time"] == "09:00"
+
+
+def test_outside_hours_without_a_fitting_number_no_numbers_are_promised(catalogue, monkeypatch):
+    monkeypatch.setattr("actions.staff_hours.local_now", lambda timezone: SATURDAY_NIGHT)
+    messages, _ = run(ActionCrisis(), tracker("crisis_detention", language="en"))
+    assert "utter_emergency_contacts" not in responses(messages)
+    assert "utter_case_opened_later" in responses(messages)

@@ -15,6 +15,7 @@ from bot.middlewares import json_errors, security_headers
 from bot.nlg import ResponseRenderer, load_domain_responses
 from bot.rasa_client import RasaClient
 from bot.rate_limit import SlidingWindowLimiter
+from bot.inbox import run_inbox_replay
 from bot.retention import run_retention
 from bot.routes import setup_routes
 from bot.safety_net import safety_net
@@ -72,12 +73,15 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     tracker_engine.dispose()
 
 
-async def _retention(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(run_retention(app[CONVERSATIONS], app[SETTINGS].retention_days))
+async def _background_jobs(app: web.Application) -> AsyncIterator[None]:
+    """The retention purge and the replay of messages that waited for Rasa."""
+    tasks = [asyncio.create_task(run_retention(app[CONVERSATIONS], app[SETTINGS].retention_days)),
+             asyncio.create_task(run_inbox_replay(app[CONVERSATIONS]))]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def init_app(settings: Optional[Settings] = None) -> web.Application:
@@ -93,6 +97,6 @@ def init_app(settings: Optional[Settings] = None) -> web.Application:
                                      defaults={"retention_days": settings.retention_days})
     app[CONVERSATION_LIMITER] = SlidingWindowLimiter(settings.rate_per_conversation_per_minute)
     app[ADDRESS_LIMITER] = SlidingWindowLimiter(settings.rate_per_address_per_minute)
-    app.cleanup_ctx.extend([_storage, _services, _retention])
+    app.cleanup_ctx.extend([_storage, _services, _background_jobs])
     setup_routes(app)
     return app

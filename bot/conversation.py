@@ -33,6 +33,10 @@ class ChatResult:
     language: str
     case: Optional[CaseView] = None
     forgotten: bool = False
+    # Rasa could not be reached: the message stays in the inbox for a replay.
+    pending: bool = False
+    # Replies to earlier messages that were waiting for Rasa (already stored).
+    replayed: List[Dict[str, Any]] = field(default_factory=list)
     positions: List[int] = field(default_factory=list)
 
     def handoff_json(self) -> Dict[str, Any]:
@@ -41,7 +45,7 @@ class ChatResult:
         return {"state": self.case.state, "case_id": self.case.id, "urgent": self.case.urgent}
 
     def as_json(self) -> Dict[str, Any]:
-        return {"messages": self.messages, "language": self.language,
+        return {"messages": self.replayed + self.messages, "language": self.language,
                 "handoff": self.handoff_json()}
 
 
@@ -60,6 +64,23 @@ def parse_set_language(text: str) -> Optional[str]:
         return json.loads(text[len(SET_LANGUAGE):] or "{}").get("language")
     except (ValueError, AttributeError):
         return None
+
+
+def replies_after_message(events: List[Dict[str, Any]], message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The bot's replies to the user message with this id, from tracker events;
+    None when Rasa never received that message."""
+    for index, event in enumerate(events):
+        if event.get("event") == "user" and event.get("message_id") == message_id:
+            replies = []
+            for later in events[index + 1:]:
+                if later.get("event") == "user":
+                    break
+                if later.get("event") == "bot":
+                    data = later.get("data") or {}
+                    replies.append({"text": later.get("text"), "buttons": data.get("buttons"),
+                                    "custom": data.get("custom")})
+            return replies
+    return None
 
 
 class ConversationService:
@@ -102,15 +123,81 @@ class ConversationService:
                 message["buttons"] = language_menu(self.languages)
                 result = ChatResult([message], language, case)
             else:
-                result = await self._ask_rasa(conversation_id, channel, text, language, case)
+                # Earlier messages still waiting for Rasa go first, in order.
+                replayed = await self._replay_pending(conversation_id, channel, language, position)
+                if replayed is None:
+                    result = self._trouble(language, case)
+                else:
+                    case = await self._db(self.store.open_case_for, conversation_id)
+                    result = await self._ask_rasa(conversation_id, channel, text, language, case,
+                                                  message_id=f"{conversation_id}:{position}")
+                    result.replayed = replayed
             if result.forgotten:
                 return result
-            for message in result.messages:
-                result.positions.append(await self._db(
-                    self.store.add_message, conversation_id, "bot", message.get("text", ""),
-                    message.get("buttons")))
-            await self._db(self.store.mark_done, conversation_id, position)
+            await self._store_replies(conversation_id, result)
+            if not result.pending:
+                await self._db(self.store.mark_done, conversation_id, position)
             return result
+
+    async def _store_replies(self, conversation_id: str, result: ChatResult) -> None:
+        for message in result.messages:
+            result.positions.append(await self._db(
+                self.store.add_message, conversation_id, "bot", message.get("text", ""),
+                message.get("buttons")))
+
+    async def _replay_pending(self, conversation_id: str, channel: str, language: str,
+                              before_position: Optional[int] = None) -> Optional[List[Dict[str, Any]]]:
+        """Process the conversation's messages that never got Rasa's answer (lock held).
+
+        Each was sent with its own message id: when Rasa's tracker already has
+        it (Rasa answered after the gateway gave up waiting), its replies are
+        taken from the tracker instead of sending the message twice. Returns
+        the replies delivered, or None while Rasa is still unreachable.
+        """
+        pending = await self._db(self.store.pending_messages, 0.0, conversation_id)
+        delivered: List[Dict[str, Any]] = []
+        for _, position, text in pending:
+            if before_position is not None and position >= before_position:
+                break
+            message_id = f"{conversation_id}:{position}"
+            try:
+                events = await self.rasa.tracker_events(conversation_id)
+            except RasaUnavailable:
+                return None
+            case = await self._db(self.store.open_case_for, conversation_id)
+            recovered = replies_after_message(events, message_id)
+            if recovered is not None:
+                result = await self._apply_replies(conversation_id, channel, language, case, recovered)
+            else:
+                result = await self._ask_rasa(conversation_id, channel, text, language, case,
+                                              message_id=message_id)
+                if result.pending:
+                    return None
+            logger.info("a waiting message was processed (%s)",
+                        "recovered from the tracker" if recovered is not None else "sent again")
+            if result.forgotten:
+                return delivered + result.messages
+            await self._store_replies(conversation_id, result)
+            await self._db(self.store.mark_done, conversation_id, position)
+            delivered += result.messages
+        return delivered
+
+    async def replay_waiting(self, older_than_seconds: float) -> int:
+        """Process every conversation's waiting messages; returns how many conversations."""
+        pending = await self._db(self.store.pending_messages, older_than_seconds)
+        done = 0
+        for conversation_id in dict.fromkeys(cid for cid, _, _ in pending):
+            async with self.locks.hold(conversation_id):
+                conversation = await self._db(self.store.conversation, conversation_id)
+                if conversation is None:
+                    continue
+                replayed = await self._replay_pending(
+                    conversation_id, conversation.channel,
+                    conversation.language or self.languages.default)
+                if replayed is None:
+                    return done  # Rasa still down: try again at the next round
+                done += 1
+        return done
 
     async def _language_for(self, conversation, text: str, hint: Optional[str]):
         chosen_code = parse_set_language(text)
@@ -126,7 +213,7 @@ class ConversationService:
         return choice.code, choice.unsupported_detected
 
     async def _ask_rasa(self, conversation_id: str, channel: str, text: str, language: str,
-                        case: Optional[CaseView]) -> ChatResult:
+                        case: Optional[CaseView], message_id: Optional[str] = None) -> ChatResult:
         if case is not None:  # the person cancelled a case opened by mistake
             if case.state == "queued":
                 await self._db(self.store.close_case, case.id)
@@ -142,7 +229,7 @@ class ConversationService:
             text = f"/{net_match.crisis}"
             metadata["safety_net"] = True
         try:
-            replies = await self.rasa.send_message(conversation_id, text, metadata)
+            replies = await self.rasa.send_message(conversation_id, text, metadata, message_id)
         except RasaUnavailable as error:
             logger.error("rasa unavailable for a message: %s", error)
             return self._trouble(language, case)
@@ -150,7 +237,14 @@ class ConversationService:
             # Rasa answers 200 with nothing when an action or the NLG failed:
             # never leave a person without an answer (it may have been a crisis).
             logger.error("rasa gave no reply to a message")
-            return self._trouble(language, case)
+            result = self._trouble(language, case)
+            result.pending = False  # processed, badly: sending it again would not help
+            return result
+        return await self._apply_replies(conversation_id, channel, language, case, replies)
+
+    async def _apply_replies(self, conversation_id: str, channel: str, language: str,
+                             case: Optional[CaseView], replies: List[Dict[str, Any]]) -> ChatResult:
+        """Turn Rasa's replies into messages, opening a case or forgetting when asked."""
         messages: List[Dict[str, Any]] = []
         forgotten = False
         for reply in replies:
@@ -176,7 +270,8 @@ class ConversationService:
 
     def _trouble(self, language: str, case: Optional[CaseView]) -> ChatResult:
         trouble = self.translations.gettext(language, TROUBLE)
-        return ChatResult([{"text": f"{trouble}\n{self.emergency_lines(language)}"}], language, case)
+        return ChatResult([{"text": f"{trouble}\n{self.emergency_lines(language)}"}], language, case,
+                          pending=True)
 
     async def _resume(self, conversation_id: str) -> None:
         try:

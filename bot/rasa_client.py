@@ -4,6 +4,7 @@ Each conversation always goes to the same Rasa instance (a stable hash of its
 id over RASA_URLS): with the gateway's per-conversation lock this keeps Rasa
 3.6's lock store from ever seeing one conversation on two instances at once.
 """
+import asyncio
 import hashlib
 import logging
 from typing import Any, Dict, List, Optional
@@ -31,23 +32,38 @@ class RasaClient:
         digest = hashlib.sha256(conversation_id.encode()).digest()
         return self.urls[int.from_bytes(digest[:8], "big") % len(self.urls)]
 
-    async def send_message(self, conversation_id: str, text: str,
-                           metadata: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def send_message(self, conversation_id: str, text: str, metadata: Dict[str, Any],
+                           message_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """The bot's replies to one user message, as Rasa's REST channel gives them."""
         url = f"{self.url_for(conversation_id)}/webhooks/helpdesk/webhook"
+        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        if message_id:
+            body["message_id"] = message_id
         try:
             async with self.session.post(
-                url, json={"sender": conversation_id, "message": text, "metadata": metadata},
+                url, json=body,
                 headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout,
             ) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"rasa answered {response.status}")
                 replies = await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise RasaUnavailable(type(error).__name__) from error
         if not isinstance(replies, list):
             raise RasaUnavailable("rasa answered something that is not a list")
         return replies
+
+    async def tracker_events(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """Every event Rasa holds for the conversation."""
+        url = f"{self.url_for(conversation_id)}/conversations/{conversation_id}/tracker"
+        try:
+            async with self.session.get(url, params={"token": self.token, "include_events": "ALL"},
+                                        timeout=self.timeout) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"rasa answered {response.status}")
+                return (await response.json()).get("events") or []
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(type(error).__name__) from error
 
     async def append_events(self, conversation_id: str, events: List[Dict[str, Any]]) -> None:
         """Append events (e.g. `{"event": "resume"}`) to a conversation's tracker."""
@@ -57,7 +73,7 @@ class RasaClient:
                                          timeout=self.timeout) as response:
                 if response.status != 200:
                     raise RasaUnavailable(f"rasa answered {response.status}")
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise RasaUnavailable(type(error).__name__) from error
 
     async def healthy(self) -> Optional[str]:
@@ -71,6 +87,6 @@ class RasaClient:
                     body = await response.json()
                     if not body.get("model_file"):
                         return "no model loaded"
-            except (aiohttp.ClientError, TimeoutError) as error:
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
                 return type(error).__name__
         return None

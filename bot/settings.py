@@ -50,7 +50,7 @@ class Settings:
     rasa_urls: List[str] = field(default_factory=lambda: ["http://127.0.0.1:5005"])
     rasa_token: str = ""
     actions_url: str = "http://127.0.0.1:5055"
-    rasa_timeout_seconds: float = 20.0
+    rasa_timeout_seconds: float = 5.0
     max_message_chars: int = 2000
     max_body_bytes: int = 16 * 1024
     rate_per_conversation_per_minute: int = 30
@@ -83,6 +83,8 @@ class Settings:
             rasa_urls=rasa_urls or [os.environ.get("RASA_URL", "http://127.0.0.1:5005")],
             rasa_token=os.environ.get("RASA_TOKEN") or "",
             actions_url=os.environ.get("ACTIONS_URL", "http://127.0.0.1:5055"),
+            # A person gets an answer within this time even when Rasa hangs.
+            rasa_timeout_seconds=float(os.environ.get("HELPDESK_RASA_TIMEOUT") or 5.0),
             max_message_chars=_int("HELPDESK_MAX_MESSAGE_CHARS", 2000),
             rate_per_conversation_per_minute=_int("HELPDESK_RATE_PER_CONVERSATION", 30),
             rate_per_address_per_minute=_int("HELPDESK_RATE_PER_ADDRESS", 600),

@@ -7,7 +7,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text, delete,
                         func, select, update)
@@ -142,6 +142,23 @@ class GatewayStore:
                             .where(StoredMessage.conversation_id == conversation_id,
                                    StoredMessage.position == position)
                             .values(status="done"))
+
+    def pending_messages(self, older_than_seconds: float = 0.0,
+                         conversation_id: Optional[str] = None) -> List[Tuple[str, int, str]]:
+        """(conversation, position, text) of person's messages not yet processed, oldest first."""
+        cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+        query = (select(StoredMessage.conversation_id, StoredMessage.position, StoredMessage.text)
+                 .where(StoredMessage.sender == "user", StoredMessage.status == "received",
+                        StoredMessage.created_at <= cutoff)
+                 .order_by(StoredMessage.conversation_id, StoredMessage.position))
+        if conversation_id is not None:
+            query = query.where(StoredMessage.conversation_id == conversation_id)
+        with self.session() as session:
+            return [tuple(row) for row in session.execute(query)]
+
+    def conversation(self, conversation_id: str) -> Optional[Conversation]:
+        with self.session() as session:
+            return session.get(Conversation, conversation_id)
 
     def messages_after(self, conversation_id: str, after: int) -> List[MessageView]:
         with self.session() as session:

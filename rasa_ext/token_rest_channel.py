@@ -61,11 +61,15 @@ class TokenRestInput(RestInput):
             text = body.get("message")
             if not isinstance(sender_id, str) or not isinstance(text, str):
                 return response.json({"error": "sender and message required"}, status=400)
+            # The gateway's own id for the message: it finds out from the
+            # tracker whether a message was processed before a timeout.
+            message_id = body.get("message_id") if isinstance(body.get("message_id"), str) else None
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender_id,
                                 input_channel=self.name(),
+                                message_id=message_id,
                                 metadata=self.get_metadata(request))
                 )
             except Exception:  # noqa: BLE001 - reported without the text

@@ -3,6 +3,7 @@
 It answers like Rasa's REST channel would for the replies it is scripted with,
 and records what it received, so gateway tests can check what Rasa was sent.
 """
+import asyncio
 from typing import Callable, Dict, List, Optional
 
 from aiohttp import web
@@ -17,12 +18,15 @@ class FakeRasa:
         self.events: List[Dict] = []
         self.script: Callable[[Dict], Reply] = lambda body: [{"text": f"echo:{body['message']}"}]
         self.down = False
+        self.delay = 0.0  # seconds before answering: a slow Rasa
+        self.trackers: Dict[str, List[Dict]] = {}
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/helpdesk/webhook", self.webhook)
         app.router.add_get("/status", self.status)
         app.router.add_post("/conversations/{cid}/tracker/events", self.append_events)
+        app.router.add_get("/conversations/{cid}/tracker", self.tracker)
         return app
 
     async def webhook(self, request: web.Request) -> web.Response:
@@ -32,7 +36,23 @@ class FakeRasa:
             return web.json_response({"error": "processing failed"}, status=500)
         body = await request.json()
         self.received.append(body)
-        return web.json_response([{"recipient_id": body["sender"], **r} for r in self.script(body)])
+        replies = self.script(body)
+        # Like Rasa, record the turn in the tracker before answering.
+        events = self.trackers.setdefault(body["sender"], [])
+        events.append({"event": "user", "text": body["message"], "message_id": body.get("message_id")})
+        for reply in replies:
+            events.append({"event": "bot", "text": reply.get("text"),
+                           "data": {"buttons": reply.get("buttons"), "custom": reply.get("custom")}})
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return web.json_response([{"recipient_id": body["sender"], **r} for r in replies])
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        if request.query.get("token") != self.token:
+            return web.json_response({}, status=401)
+        if self.down:
+            return web.json_response({"error": "down"}, status=500)
+        return web.json_response({"events": self.trackers.get(request.match_info["cid"], [])})
 
     async def status(self, request: web.Request) -> web.Response:
         if request.query.get("token") != self.token:

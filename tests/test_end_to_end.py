@@ -137,3 +137,29 @@ def test_the_forget_words_the_privacy_notice_gives_really_work(stack, lang):
     phrase = re.search(r'[«"](.+?)[»"]', notice).group(1).strip()
     reply = post(stack, f"notice-{lang}", phrase, locale=lang)
     assert reply["messages"][0]["text"] == response_text("utter_ask_forget_confirm", lang), phrase
+
+
+def test_zz_rasa_killed_then_back_nothing_lost(stack):
+    """Fault injection (runs last): kill Rasa mid-conversation, then bring it back."""
+    import time
+
+    post(stack, "fault", "hello")
+    stack.kill("rasa")
+    started = time.monotonic()
+    reply = post(stack, "fault", "where can I get free food for my family?")
+    assert time.monotonic() - started < 5.5
+    assert reply["messages"][0]["text"].startswith(translations().gettext(
+        "en", "Sorry, we are having technical trouble. Please write again in a few minutes. "
+              "If you are in danger, call the emergency numbers:"))
+    assert "112" in reply["messages"][0]["text"]
+    stack.start_rasa()
+    assert stack.wait_healthy(timeout=300)
+    food = response_text("utter_cso_services_food", "en")
+    deadline = time.monotonic() + 60
+    texts = []
+    while time.monotonic() < deadline and food not in texts:
+        with urllib.request.urlopen(f"{stack.gateway_url()}/api/chat/fault/messages?after=0") as answer:
+            texts = [m["text"] for m in json.loads(answer.read())["messages"]]
+        time.sleep(1)
+    assert food in texts  # the waiting message was processed by the inbox replay
+    assert texts.count(food) == 1

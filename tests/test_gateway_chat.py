@@ -263,3 +263,49 @@ async def test_retention_erases_idle_conversations_everywhere(gateway, fake_rasa
     old = await (await gateway.get("/api/chat/old/messages?after=0")).json()
     recent = await (await gateway.get("/api/chat/recent/messages?after=0")).json()
     assert old["messages"] == [] and len(recent["messages"]) == 2
+
+
+async def test_a_message_sent_while_rasa_is_down_is_processed_once_when_it_is_back(gateway, fake_rasa):
+    from bot.keys import CONVERSATIONS
+
+    fake_rasa.down = True
+    body = await (await send(gateway, "c15", "where can i find a free lawyer")).json()
+    assert "112" in body["messages"][0]["text"]  # an answer at once, with emergency numbers
+    fake_rasa.down = False
+    fake_rasa.script = lambda body: [{"text": f"answer to {body['message']}"}]
+    assert await gateway.app[CONVERSATIONS].replay_waiting(older_than_seconds=0) == 1
+    assert await gateway.app[CONVERSATIONS].replay_waiting(older_than_seconds=0) == 0
+    assert [m["message"] for m in fake_rasa.received] == ["where can i find a free lawyer"]
+    pseudo = pseudonymous_id("test-secret", "web", "c15")
+    assert fake_rasa.received[0]["message_id"] == f"{pseudo}:1"
+    listing = await (await gateway.get("/api/chat/c15/messages?after=2")).json()
+    assert [m["text"] for m in listing["messages"]] == ["answer to where can i find a free lawyer"]
+
+
+async def test_waiting_messages_go_to_rasa_before_the_next_one_in_order(gateway, fake_rasa):
+    fake_rasa.down = True
+    await send(gateway, "c16", "first message about food")
+    fake_rasa.down = False
+    fake_rasa.script = lambda body: [{"text": f"re: {body['message']}"}]
+    body = await (await send(gateway, "c16", "second message about a doctor")).json()
+    assert [m["message"] for m in fake_rasa.received] == ["first message about food",
+                                                         "second message about a doctor"]
+    assert [m["text"] for m in body["messages"]] == ["re: first message about food",
+                                                     "re: second message about a doctor"]
+
+
+async def test_a_slow_rasa_times_out_and_its_answer_is_recovered_not_sent_twice(gateway, fake_rasa):
+    from bot.keys import CONVERSATIONS
+
+    service = gateway.app[CONVERSATIONS]
+    service.rasa.timeout = __import__("aiohttp").ClientTimeout(total=0.3)
+    fake_rasa.delay = 1.0
+    fake_rasa.script = lambda body: [{"text": "late answer"}]
+    body = await (await send(gateway, "c17", "i need a lawyer please")).json()
+    assert "112" in body["messages"][0]["text"]  # did not wait for the slow answer
+    fake_rasa.delay = 0.0
+    await __import__("asyncio").sleep(1.0)
+    assert await service.replay_waiting(older_than_seconds=0) == 1
+    assert len(fake_rasa.received) == 1  # processed once
+    listing = await (await gateway.get("/api/chat/c17/messages?after=0")).json()
+    assert listing["messages"][-1]["text"] == "late answer"

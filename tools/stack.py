@@ -53,7 +53,7 @@ class Stack:
     actions_port: int = 5055
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
-    processes: List[subprocess.Popen] = field(default_factory=list)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def environment(self) -> Dict[str, str]:
         s = self.settings
@@ -97,24 +97,34 @@ class Stack:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = open(self.log_dir / f"{name}.log", "wb")
         print(f"starting {name}", flush=True)
-        self.processes.append(subprocess.Popen(
+        self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT if log else None,
-            start_new_session=True))
+            start_new_session=True)
 
     def start(self) -> None:
         subprocess.run([str(PYTHON_BIN / "python"), "-m", "services_catalog", "ensure-demo"],
                        cwd=ROOT, env=self.environment(), check=True)
-        config_dir = self.write_rasa_config()
-        model = self.model or train()
+        self.write_rasa_config()
+        self.model = self.model or train()
         self._start("actions", [str(PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions",
                                 "--port", str(self.actions_port)])
+        self.start_rasa()
+        self._start("gateway", [str(PYTHON_BIN / "python"), "-m", "bot", "serve"])
+
+    def start_rasa(self) -> None:
+        config_dir = self.settings.var_dir / "rasa"
         self._start("rasa", [str(PYTHON_BIN / "rasa"), "run", "--enable-api",
                              "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-                             "--auth-token", self.settings.rasa_token, "--model", str(model),
+                             "--auth-token", self.settings.rasa_token, "--model", str(self.model),
                              "--endpoints", str(config_dir / "endpoints.yml"),
                              "--credentials", str(config_dir / "credentials.yml"),
                              "--quiet"])
-        self._start("gateway", [str(PYTHON_BIN / "python"), "-m", "bot", "serve"])
+
+    def kill(self, name: str) -> None:
+        """Stop one process at once (fault-injection tests)."""
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
     def gateway_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.port}"
@@ -122,9 +132,9 @@ class Stack:
     def wait_healthy(self, timeout: float = 300.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for process in self.processes:
+            for name, process in self.processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError(f"a process stopped early: {process.args[:3]}")
+                    raise RuntimeError(f"the {name} process stopped early")
             try:
                 with urllib.request.urlopen(f"{self.gateway_url()}/healthz", timeout=3) as answer:
                     if answer.status == 200:
@@ -135,11 +145,11 @@ class Stack:
         return False
 
     def stop(self) -> None:
-        for process in self.processes:
+        for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + 15
-        for process in self.processes:
+        for process in self.processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -163,7 +173,7 @@ def main() -> int:
               f"Or any HTTP client:     curl -s -X POST {url}/api/chat/demo/messages "
               f"-H 'Content-Type: application/json' -d '{{\"text\": \"bonjour\"}}'\n"
               f"Logs: {settings.var_dir / 'logs'}. Ctrl-C stops everything.", flush=True)
-        while all(p.poll() is None for p in stack.processes):
+        while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
         print("a process stopped; stopping the others", flush=True)
         return 1

@@ -127,6 +127,9 @@ class ConversationService:
                 replayed = await self._replay_pending(conversation_id, channel, language, position)
                 if replayed is None:
                     result = self._trouble(language, case)
+                elif await self._db(self.store.conversation, conversation_id) is None:
+                    # A waiting "yes, forget me" erased everything, this message too.
+                    return ChatResult([], language, None, forgotten=True, replayed=replayed)
                 else:
                     case = await self._db(self.store.open_case_for, conversation_id)
                     result = await self._ask_rasa(conversation_id, channel, text, language, case,

@@ -309,3 +309,16 @@ async def test_a_slow_rasa_times_out_and_its_answer_is_recovered_not_sent_twice(
     assert len(fake_rasa.received) == 1  # processed once
     listing = await (await gateway.get("/api/chat/c17/messages?after=0")).json()
     assert listing["messages"][-1]["text"] == "late answer"
+
+
+async def test_a_waiting_request_to_be_forgotten_is_honoured_before_anything_else(gateway, fake_rasa):
+    fake_rasa.down = True
+    await send(gateway, "c18", "/affirm")  # the confirmation of "forget me", while Rasa is down
+    fake_rasa.down = False
+    fake_rasa.script = lambda body: ([{"text": "erased"}, {"custom": {"forget": True}}]
+                                     if body["message"] == "/affirm" else [{"text": "hello"}])
+    response = await send(gateway, "c18", "hello again")
+    assert response.status == 200
+    assert (await response.json())["messages"] == [{"text": "erased"}]
+    listing = await (await gateway.get("/api/chat/c18/messages?after=0")).json()
+    assert listing["messages"] == []

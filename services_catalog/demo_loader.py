@@ -1,13 +1,15 @@
 """Load a region's emergency contacts and the demo catalogue from YAML files."""
 from datetime import date
 from pathlib import Path
+from typing import List
 
 import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services_catalog.models import (EmergencyContact, Location, Organization, Phone, Schedule,
-                                     Service, ServiceLanguage, ServiceText, ServiceTopic)
+from services_catalog.csv_format import ServiceRecord
+from services_catalog.importer import import_records
+from services_catalog.models import EmergencyContact, Service
 
 HERE = Path(__file__).resolve().parent
 REGIONS_DIR = HERE / "regions"
@@ -31,36 +33,30 @@ def load_region(session: Session, region: str) -> int:
     return len(data["contacts"])
 
 
-def load_demo(session: Session, path: Path = DEMO_FILE) -> int:
-    """Add the demo organisations and services; returns how many services."""
+def demo_records(path: Path = DEMO_FILE) -> List[ServiceRecord]:
+    """The demo YAML as the records every importer exchanges."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    count = 0
-    for org_data in data["organizations"]:
-        org = Organization(name=org_data["name"], description="Demonstration data")
-        session.add(org)
-        for spec in org_data["services"]:
-            service = Service(
-                name=spec["name"], organization=org, is_free=bool(spec.get("free", True)),
+    records = []
+    for org in data["organizations"]:
+        for spec in org["services"]:
+            loc = spec.get("location") or {}
+            records.append(ServiceRecord(
+                organization=org["name"], name=spec["name"], topics=spec["topics"],
+                descriptions=dict(spec.get("description") or {}), address=loc.get("address"),
+                postal_code=str(loc.get("postal_code", "")) or None, city=loc.get("city"),
+                district=loc.get("district"), latitude=loc.get("lat"), longitude=loc.get("lon"),
+                phone=spec.get("phone"), languages=spec.get("languages", []),
+                is_free=bool(spec.get("free", True)),
                 no_documents_required=bool(spec.get("no_documents")),
                 minimum_age=spec.get("minimum_age"), maximum_age=spec.get("maximum_age"),
-                assured_date=spec.get("assured_date") or date(2026, 11, 1), source_language="fr",
-            )
-            service.topics = [ServiceTopic(topic=t) for t in spec["topics"]]
-            service.languages = [ServiceLanguage(code=c) for c in spec.get("languages", [])]
-            loc = spec.get("location") or {}
-            service.locations = [Location(address_1=loc.get("address"), city=loc.get("city"),
-                                          postal_code=str(loc.get("postal_code", "")),
-                                          district=loc.get("district"),
-                                          latitude=loc.get("lat"), longitude=loc.get("lon"))]
-            if spec.get("phone"):
-                service.phones = [Phone(number=spec["phone"])]
-            service.schedules = [Schedule(byday=s["days"], opens_at=s["opens"], closes_at=s["closes"])
-                                 for s in spec.get("schedule", [])]
-            service.texts = [ServiceText(field="description", language=lang, text=text)
-                             for lang, text in (spec.get("description") or {}).items()]
-            session.add(service)
-            count += 1
-    return count
+                schedules=[(s["days"], s["opens"], s["closes"]) for s in spec.get("schedule", [])],
+                assured_date=spec.get("assured_date") or date(2026, 11, 1)))
+    return records
+
+
+def load_demo(session: Session, path: Path = DEMO_FILE) -> int:
+    """Add the demo organisations and services; returns how many services."""
+    return import_records(session, demo_records(path))
 
 
 def ensure_catalogue(session: Session, region: str = "fr") -> str:

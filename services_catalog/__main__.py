@@ -1,6 +1,6 @@
 """Command line for the catalogue.
 
-    python -m services_catalog import FILE.csv [--topic TOPIC]   all or nothing
+    python -m services_catalog import FILE.csv|.xlsx|.json [--topic TOPIC]   all or nothing
     python -m services_catalog export FILE.csv|FILE.json          CSV, or HSDS 3.0 JSON
     python -m services_catalog ensure-demo                        emergency numbers, demo when empty
     python -m services_catalog stats
@@ -10,18 +10,31 @@ import json
 import sys
 from pathlib import Path
 
-from services_catalog.csv_format import KNOWN_TOPICS, read_csv, write_csv
+from services_catalog.csv_format import KNOWN_TOPICS, read_csv, read_xlsx, write_csv
 from services_catalog.db import open_session
 from services_catalog.demo_loader import ensure_catalogue
-from services_catalog.hsds import records_to_hsds
+from services_catalog.hsds import hsds_to_records, records_to_hsds
 from services_catalog.importer import export_records, import_records
 from services_catalog.repository import ServiceRepository
 
 
+def read_any(path: Path, topic: str = None):
+    """Records and errors from a CSV, XLSX or HSDS JSON file, by suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path)
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        return [], [f"{path.name}: not valid JSON ({error})"]
+    return hsds_to_records(data, path.name, topic)
+
+
 def import_file(path: Path, topic: str = None) -> int:
-    if path.suffix.lower() != ".csv":
-        print(f"{path.name}: only CSV files can be imported so far (XLSX and HSDS JSON will follow)",
-              file=sys.stderr)
+    if path.suffix.lower() not in (".csv", ".xlsx", ".json"):
+        print(f"{path.name}: import takes .csv, .xlsx or HSDS .json files", file=sys.stderr)
         return 2
     if not path.exists():
         print(f"{path}: no such file", file=sys.stderr)
@@ -29,7 +42,7 @@ def import_file(path: Path, topic: str = None) -> int:
     if topic and topic not in KNOWN_TOPICS:
         print(f"--topic {topic!r} is not a topic of docs/intents.md", file=sys.stderr)
         return 2
-    records, errors = read_csv(path)
+    records, errors = read_any(path, topic)
     if errors:
         for error in errors:
             print(error, file=sys.stderr)
@@ -59,7 +72,7 @@ def export_file(path: Path) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services_catalog")
     commands = parser.add_subparsers(dest="command", required=True)
-    importing = commands.add_parser("import", help="import a CSV file, all or nothing")
+    importing = commands.add_parser("import", help="import CSV, XLSX or HSDS 3.0 JSON, all or nothing")
     importing.add_argument("file", type=Path)
     importing.add_argument("--topic", help="add this topic to every service of the file")
     exporting = commands.add_parser("export", help="export to CSV, or HSDS 3.0 JSON by suffix")

@@ -11,6 +11,7 @@ Parsing never touches the database: it returns services or a list of errors
 naming the row and the field, so an import can be all or nothing.
 """
 import csv
+import zipfile
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -190,24 +191,60 @@ def record_from_row(row: Dict[str, str]) -> ServiceRecord:
         assured_date=assured, source_language=get("source_language") or "fr")
 
 
+def records_from_rows(name: str, header: List[str], rows) -> Tuple[List[ServiceRecord], List[str]]:
+    """Records from (row number, row dict) pairs, with every error by row and field."""
+    missing = {"organization", "service_name", "topics"} - set(header)
+    if missing:
+        return [], [f"{name}: missing column(s) {', '.join(sorted(missing))}"]
+    records, errors = [], []
+    for number, row in rows:
+        if not any((value or "").strip() for value in row.values()):
+            continue  # blank lines at the end of spreadsheets
+        try:
+            records.append(record_from_row(row))
+        except RecordErrors as bad_row:
+            errors += [f"{name}, row {number}, field '{e.field_name}': {e}" for e in bad_row.errors]
+    return records, errors
+
+
 def read_csv(path: Path) -> Tuple[List[ServiceRecord], List[str]]:
     """All records of the file, and one error line per bad row and field."""
-    records, errors = [], []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            missing = {"organization", "service_name", "topics"} - set(reader.fieldnames or [])
-            if missing:
-                return [], [f"{path.name}: missing column(s) {', '.join(sorted(missing))}"]
-            for number, row in enumerate(reader, start=2):  # row 1 is the header
-                try:
-                    records.append(record_from_row(row))
-                except RecordErrors as bad_row:
-                    errors += [f"{path.name}, row {number}, field '{e.field_name}': {e}"
-                               for e in bad_row.errors]
+            # Row 1 is the header, so data starts on row 2, as a spreadsheet shows it.
+            return records_from_rows(path.name, list(reader.fieldnames or []),
+                                     list(enumerate(reader, start=2)))
     except UnicodeDecodeError:
         return [], [f"{path.name}: not UTF-8 text (save the file as CSV UTF-8)"]
-    return records, errors
+
+
+def read_xlsx(path: Path) -> Tuple[List[ServiceRecord], List[str]]:
+    """The same template as an Excel workbook (first sheet, header on row 1)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        return [], [f"{path.name}: not a readable XLSX workbook ({type(error).__name__})"]
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
+
+    def text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # postcodes typed as numbers
+        if hasattr(value, "date") and callable(value.date):
+            return value.date().isoformat()
+        return str(value)
+
+    numbered = [(number, {h: text(v) for h, v in zip(header, row) if h})
+                for number, row in enumerate(rows, start=2)]
+    workbook.close()
+    return records_from_rows(path.name, header, numbered)
 
 
 def write_csv(records: List[ServiceRecord], path: Path) -> None:

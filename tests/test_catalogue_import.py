@@ -111,3 +111,82 @@ def test_hsds_export_has_services_with_organization_and_topics(catalogue, tmp_pa
     assert {"code": "cso_services_food", "vocabulary": "helpdesk-topics"} in \
         [a["taxonomy_term"] for a in food["attributes"]]
     assert food["schedules"][0]["freq"] == "WEEKLY"
+
+
+OTHER_DIRECTORY = [
+    {"name": "ESL for adults", "description": "Free English and French classes",
+     "organization": {"name": "Elsewhere Literacy Project"},
+     "locations": [{"latitude": 45.76, "longitude": 4.83,
+                    "addresses": [{"address_1": "5 Example Street", "city": "Lyon", "postal_code": "69003"}]}],
+     "phones": [{"number": "04 65 71 98 00"}],
+     "schedules": [{"freq": "WEEKLY", "byday": "TU,TH", "opens_at": "18:00:00", "closes_at": "20:00:00"}],
+     "languages": [{"code": "en"}, {"code": "es"}],
+     "attributes": [{"taxonomy_term": {"name": "Language Classes"}}]},
+    {"name": "Pantry", "organization": {"name": "Elsewhere Food Hub"},
+     "attributes": [{"taxonomy_term": {"term": "Food Pantry"}}], "cost_options": []},
+]
+
+
+def test_hsds_file_from_elsewhere_imports_with_topics_mapped(var_dir, tmp_path):
+    path = tmp_path / "elsewhere.json"
+    path.write_text(json.dumps(OTHER_DIRECTORY), encoding="utf-8")
+    assert main(["import", str(path)]) == 0
+    with open_session() as session:
+        classes = ServiceRepository(session).search("language_course_find")
+        food = ServiceRepository(session).search("cso_services_food")
+    assert classes[0].name == "ESL for adults" and classes[0].postal_code == "69003"
+    assert {"byday": "TU,TH", "opens_at": "18:00", "closes_at": "20:00"} in classes[0].schedules
+    assert food[0].organization == "Elsewhere Food Hub"
+
+
+def test_hsds_record_without_known_topic_is_refused_unless_a_topic_is_given(var_dir, tmp_path, capsys):
+    data = [{"name": "Mystery", "organization": {"name": "Org"},
+             "attributes": [{"taxonomy_term": {"name": "Bicycle Repair"}}]}]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["import", str(path)]) == 1
+    assert "record 1, field 'attributes'" in capsys.readouterr().err
+    assert count(var_dir) == 0
+    assert main(["import", str(path), "--topic", "cso_services_social_support"]) == 0
+
+
+def test_hsds_export_imports_back(catalogue, tmp_path, monkeypatch):
+    exported = tmp_path / "catalogue.json"
+    assert main(["export", str(exported)]) == 0
+    with open_session() as session:
+        before = export_records(session)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{fresh / 'helpdesk.db'}")
+    assert main(["import", str(exported)]) == 0
+    with open_session() as session:
+        assert export_records(session) == before
+
+
+def test_xlsx_template_imports_like_csv(var_dir, tmp_path):
+    import csv as csv_module
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in csv_module.reader(io.StringIO(GOOD)):
+        sheet.append([int(c) if c == "69007" else c for c in row])  # a postcode typed as a number
+    path = tmp_path / "good.xlsx"
+    workbook.save(path)
+    assert main(["import", str(path)]) == 0
+    with open_session() as session:
+        cards = ServiceRepository(session).search("language_course_find")
+    assert cards[0].postal_code == "69007"
+
+
+def test_broken_files_are_refused_clearly(var_dir, tmp_path, capsys):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    assert main(["import", str(broken)]) == 1
+    assert "not a readable XLSX workbook" in capsys.readouterr().err
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{not json", encoding="utf-8")
+    assert main(["import", str(bad_json)]) == 1
+    assert "not valid JSON" in capsys.readouterr().err

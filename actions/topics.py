@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import latest_intent, region, user_language
 from services_catalog.demo_loader import region_timezone
 from services_catalog.opening_hours import local_now
+from services_catalog.places import place_in
 from services_catalog.presentation import describe_all, emergency_text
 from services_catalog.db import open_session
 from services_catalog.repository import ServiceRepository
@@ -23,14 +24,6 @@ NEEDS = {
 # Topics answered with general information only (no catalogue list).
 NO_SERVICE_LIST = {"rights_asylum_appeal", "language_course_level"}
 FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age"}
-POSTCODE = re.compile(r"\b(\d{5})\b")
-
-
-def postcode_in(text: Optional[str]) -> Optional[str]:
-    match = POSTCODE.search(text or "")
-    return match.group(1) if match else None
-
-
 class ActionAnswerTopic(Action):
     """Answer a rights, course, childcare, health or local-help question."""
 
@@ -45,7 +38,7 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         # A postcode in the message is remembered for the rest of the conversation.
-        place = postcode_in((tracker.latest_message or {}).get("text")) or tracker.get_slot("place")
+        place = place_in((tracker.latest_message or {}).get("text"), region()) or tracker.get_slot("place")
         events: List[Dict[Text, Any]] = [SlotSet("place", place)] if place else []
         needed = NEEDS.get(topic)
         value = tracker.get_slot(needed) if needed else None
@@ -63,7 +56,7 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(response="utter_emergency_contacts",
                                      contacts=emergency_text(lines, lang))
         if cards:
-            if widened:
+            if widened and len(place) == 5:  # a postcode the person gave, not a town prefix
                 dispatcher.utter_message(response="utter_services_further_away", place=place)
             dispatcher.utter_message(response="utter_services_list", services=describe_all(
                 cards, lang, local_now(region_timezone(region())), region_timezone(region())))
@@ -76,7 +69,7 @@ def nearest_services(repository: ServiceRepository, topic: str, place: Optional[
     """Services in the postcode, else in its département, else anywhere: (cards, widened)."""
     if not place:
         return repository.search(topic, language=lang, limit=3), False
-    for prefix in (place, place[:2]):
+    for prefix in dict.fromkeys((place, place[:2])):
         cards = repository.search(topic, postal_code_prefix=prefix, language=lang, limit=3)
         if cards:
             return cards, prefix != place

@@ -5,7 +5,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: setup run test test-fast train eval translations validate clean
+.PHONY: setup run test test-fast train eval translations validate bench clean
 
 setup: $(VENV)/.installed
 
@@ -40,6 +40,10 @@ eval: setup
 translations: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete --no-wrap
+
+# Speed figures (printed; tests check behaviour, not timings).
+bench: setup
+	$(PY) -m bench.catalogue_search
 
 clean:
 	rm -rf var/rasa var/logs

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Dict, List, Optional, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import case, exists, select
 from sqlalchemy.orm import Session
 
-from services_catalog.models import EmergencyContact, Location, Service, ServiceTopic
+from services_catalog.models import (EmergencyContact, Location, Service, ServiceLanguage,
+                                     ServiceTopic)
 
 
 @dataclass
@@ -70,17 +71,25 @@ class ServiceRepository:
 
     def search(self, topic: str, postal_code_prefix: Optional[str] = None,
                language: Optional[str] = None, limit: int = 3, offset: int = 0) -> List[ServiceCard]:
-        """Active services for `topic`, in the given postcode area first."""
-        query = (select(Service).join(ServiceTopic).where(ServiceTopic.topic == topic,
-                                                           Service.status == "active"))
+        """Active services for `topic` (in the postcode area if given), those
+        where the person's language is spoken first; filtered, ordered and
+        limited in SQL so that only the services shown are loaded."""
+        query = (select(Service.id).join(ServiceTopic)
+                 .where(ServiceTopic.topic == topic, Service.status == "active"))
         if postal_code_prefix:
-            query = query.join(Location).where(Location.postal_code.startswith(postal_code_prefix))
-        services = self.session.execute(query.order_by(Service.name)).scalars().unique().all()
-        cards = [_card(s) for s in services]
+            query = query.where(exists().where(Location.service_id == Service.id,
+                                               Location.postal_code.startswith(postal_code_prefix)))
         if language:
-            # Services where the person's language is spoken come first.
-            cards.sort(key=lambda c: language not in c.languages)
-        return cards[offset:offset + limit]
+            speaks = exists().where(ServiceLanguage.service_id == Service.id,
+                                    ServiceLanguage.code == language)
+            query = query.order_by(case((speaks, 0), else_=1))
+        query = query.order_by(Service.name, Service.id).offset(offset).limit(limit)
+        ids = list(self.session.execute(query).scalars())
+        if not ids:
+            return []
+        services = {s.id: s for s in self.session.execute(
+            select(Service).where(Service.id.in_(ids))).scalars()}
+        return [_card(services[i]) for i in ids]
 
     def emergency_lines(self, region: str, kinds: Sequence[str]) -> List[EmergencyLine]:
         contacts = self.session.execute(

@@ -114,10 +114,13 @@ class ConversationService:
                                       status="received")
             language, unsupported = await self._language_for(conversation, text, hint)
             case = await self._db(self.store.open_case_for, conversation_id)
-            if case is not None and not text.startswith("/cancel_handoff"):
-                # The bot stays silent: the caseworker reads this in the console.
-                result = ChatResult([{"text": self.translations.gettext(language, MESSAGE_PASSED_ON)}],
-                                    language, case)
+            if case is not None and case.state == "queued" and text.startswith("/cancel_handoff"):
+                # The person cancels a case opened by mistake, before anyone took it.
+                await self._db(self.store.close_case, case.id)
+                await self._resume(conversation_id)
+                case = None
+            if case is not None:
+                result = self._passed_on(language, case)
             elif unsupported:
                 message = self.renderer.render("utter_language_unsupported", language)
                 message["buttons"] = language_menu(self.languages)
@@ -132,8 +135,12 @@ class ConversationService:
                     return ChatResult([], language, None, forgotten=True, replayed=replayed)
                 else:
                     case = await self._db(self.store.open_case_for, conversation_id)
-                    result = await self._ask_rasa(conversation_id, channel, text, language, case,
-                                                  message_id=f"{conversation_id}:{position}")
+                    if case is not None:
+                        # A waiting message opened a case: this one is for the caseworker.
+                        result = self._passed_on(language, case)
+                    else:
+                        result = await self._ask_rasa(conversation_id, channel, text, language, None,
+                                                      message_id=f"{conversation_id}:{position}")
                     result.replayed = replayed
             if result.forgotten:
                 return result
@@ -168,6 +175,10 @@ class ConversationService:
             except RasaUnavailable:
                 return None
             case = await self._db(self.store.open_case_for, conversation_id)
+            if case is not None:
+                # An earlier waiting message opened a case: the rest is the caseworker's.
+                await self._db(self.store.mark_done, conversation_id, position)
+                continue
             recovered = replies_after_message(events, message_id)
             if recovered is not None:
                 result = await self._apply_replies(conversation_id, channel, language, case, recovered)
@@ -217,11 +228,6 @@ class ConversationService:
 
     async def _ask_rasa(self, conversation_id: str, channel: str, text: str, language: str,
                         case: Optional[CaseView], message_id: Optional[str] = None) -> ChatResult:
-        if case is not None:  # the person cancelled a case opened by mistake
-            if case.state == "queued":
-                await self._db(self.store.close_case, case.id)
-                case = None
-                await self._resume(conversation_id)
         if text.strip() == "/language":
             text = "/choose_language"
         metadata = {"language": language, "channel": channel}
@@ -270,6 +276,11 @@ class ConversationService:
             await self.erase(conversation_id)
             return ChatResult(messages, language, None, forgotten=True)
         return ChatResult(messages, language, case)
+
+    def _passed_on(self, language: str, case: CaseView) -> ChatResult:
+        """The bot stays silent: the caseworker reads the message in the console."""
+        return ChatResult([{"text": self.translations.gettext(language, MESSAGE_PASSED_ON)}],
+                          language, case)
 
     def _trouble(self, language: str, case: Optional[CaseView]) -> ChatResult:
         trouble = self.translations.gettext(language, TROUBLE)

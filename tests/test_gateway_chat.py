@@ -322,3 +322,35 @@ async def test_a_waiting_request_to_be_forgotten_is_honoured_before_anything_els
     assert (await response.json())["messages"] == [{"text": "erased"}]
     listing = await (await gateway.get("/api/chat/c18/messages?after=0")).json()
     assert listing["messages"] == []
+
+
+async def test_a_crisis_waiting_for_rasa_opens_a_case_the_next_message_does_not_close(gateway, fake_rasa):
+    fake_rasa.down = True
+    await send(gateway, "c19", "he beats me every night")
+    await send(gateway, "c19", "please help")
+    fake_rasa.down = False
+    fake_rasa.script = lambda body: ([{"text": "numbers"},
+                                      {"custom": {"handoff": {"urgent": True, "reason": "crisis_violence"}}}]
+                                     if body["message"] in ("he beats me every night", "/crisis_violence")
+                                     else [{"text": "bot"}])
+    body = await (await send(gateway, "c19", "are you there?")).json()
+    assert body["handoff"]["state"] == "queued" and body["handoff"]["urgent"] is True
+    assert len(fake_rasa.received) == 1  # only the crisis; the rest went to the caseworker
+    assert body["messages"][0]["text"] == "numbers"
+
+
+async def test_cancel_once_a_caseworker_has_the_case_goes_to_the_caseworker(gateway, fake_rasa):
+    from sqlalchemy import update
+
+    from bot.keys import CONVERSATIONS
+    from bot.store import Case
+
+    fake_rasa.script = lambda body: [{"custom": {"handoff": {"urgent": True, "reason": "crisis_violence"}}},
+                                     {"text": "numbers"}]
+    await send(gateway, "c20", "he beats me")
+    with gateway.app[CONVERSATIONS].store.session() as session, session.begin():
+        session.execute(update(Case).values(state="with_caseworker"))
+    received = len(fake_rasa.received)
+    body = await (await send(gateway, "c20", "/cancel_handoff")).json()
+    assert body["handoff"]["state"] == "with_caseworker"
+    assert len(fake_rasa.received) == received

@@ -1,5 +1,4 @@
 """Answer a topic question: ask the one thing the answer depends on, then answer."""
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +23,8 @@ NEEDS = {
 # Topics answered with general information only (no catalogue list).
 NO_SERVICE_LIST = {"rights_asylum_appeal", "language_course_level"}
 FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age"}
+
+
 class ActionAnswerTopic(Action):
     """Answer a rights, course, childcare, health or local-help question."""
 
@@ -58,8 +59,9 @@ class ActionAnswerTopic(Action):
         if cards:
             if widened and len(place) == 5:  # a postcode the person gave, not a town prefix
                 dispatcher.utter_message(response="utter_services_further_away", place=place)
-            dispatcher.utter_message(response="utter_services_list", services=describe_all(
-                cards, lang, local_now(region_timezone(region())), region_timezone(region())))
+            timezone = region_timezone(region())
+            dispatcher.utter_message(response="utter_services_list",
+                                     services=describe_all(cards, lang, local_now(timezone), timezone))
         elif topic not in NO_SERVICE_LIST:
             dispatcher.utter_message(response="utter_no_services_found")
         return events + [SlotSet("pending_topic", None)]

@@ -15,10 +15,12 @@ INTENTS_BY_FILE = {
     "cso_services": ["cso_services_food", "cso_services_clothes", "cso_services_hygiene",
                      "cso_services_domiciliation", "cso_services_social_support"],
     "housing": ["housing_emergency_shelter"],
+    # Where the person is, said in a sentence ("I live in Lyon 3"): the answer to "where are you?".
+    "place": ["inform_place"],
     "crisis": ["crisis_self_harm", "crisis_violence", "crisis_trafficking",
                "crisis_unaccompanied_minor", "crisis_medical_emergency", "crisis_detention"],
 }
 TRAINED_INTENTS = [intent for group in INTENTS_BY_FILE.values() for intent in group]
 CRISIS_INTENTS = INTENTS_BY_FILE["crisis"]
 TOPIC_INTENTS = [intent for name, group in INTENTS_BY_FILE.items()
-                 if name not in ("general", "crisis") for intent in group]
+                 if name not in ("general", "crisis", "place") for intent in group]

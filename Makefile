@@ -5,7 +5,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: setup run test test-fast train eval translations validate bench clean
+.PHONY: setup run test test-fast train eval translations validate bench screenshots audit clean
 
 setup: $(VENV)/.installed
 
@@ -41,9 +41,19 @@ translations: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -o locales/messages.pot --no-location --omit-header --sort-output .
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete --no-wrap
 
+# The widget's browser tests (Debian's Chromium), keeping their screenshots in docs/.
+screenshots: setup
+	HELPDESK_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/test_widget_browser.py \
+		tests/test_new_user.py -k "widget"
+
 # Speed figures (printed; tests check behaviour, not timings).
 bench: setup
 	$(PY) -m bench.catalogue_search
+	$(PY) -m bench.chat_latency
+
+# Known vulnerabilities of the installed packages (pip-audit; accepted ones in config/).
+audit: setup
+	$(PY) -m tools.audit
 
 clean:
 	rm -rf var/rasa var/logs

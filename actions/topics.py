@@ -6,12 +6,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import latest_intent, region, user_language
-from services_catalog.demo_loader import region_timezone
-from services_catalog.opening_hours import local_now
-from services_catalog.places import place_in
-from services_catalog.presentation import describe_all, emergency_text
+from actions.service_list import LAST_SEARCH, show_page
+from actions.whereabouts import SHARE_LOCATION, Whereabouts, locate
 from services_catalog.db import open_session
-from services_catalog.repository import ServiceRepository
+from services_catalog.demo_loader import region_timezone
+from services_catalog.presentation import emergency_text
+from services_catalog.repository import SearchRequest, ServiceRepository
 
 # Topics whose right answer depends on the person's situation or child's age.
 NEEDS = {
@@ -22,7 +22,11 @@ NEEDS = {
 }
 # Topics answered with general information only (no catalogue list).
 NO_SERVICE_LIST = {"rights_asylum_appeal", "language_course_level"}
-FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age"}
+FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age", SHARE_LOCATION}
+# The child_age slot's bands in years, matched against services' minimum and
+# maximum ages for the topics about children.
+CHILD_AGE_BANDS = {"under_3": (0, 2), "3_to_6": (3, 6), "over_6": (7, 17)}
+CHILD_TOPIC_PREFIX = "childcare_"
 
 
 class ActionAnswerTopic(Action):
@@ -34,45 +38,68 @@ class ActionAnswerTopic(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker)
+        whereabouts, events = locate(tracker, region())
+        if intent == SHARE_LOCATION:
+            return events + answer_for_place(dispatcher, tracker, whereabouts)
         topic = tracker.get_slot("pending_topic") if intent in FOLLOW_UP_INTENTS else intent
         if not topic:
             dispatcher.utter_message(response="utter_default")
-            return []
-        # A postcode in the message is remembered for the rest of the conversation.
-        place = place_in((tracker.latest_message or {}).get("text"), region()) or tracker.get_slot("place")
-        events: List[Dict[Text, Any]] = [SlotSet("place", place)] if place else []
+            return events
+        return events + answer_topic(dispatcher, tracker, topic, whereabouts)
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str,
+                 whereabouts: Optional[Whereabouts]) -> List[Dict[str, Any]]:
+    """The topic's answer, its emergency numbers, then its services, or the
+    one question the answer still needs (situation, child's age, place)."""
+    needed = NEEDS.get(topic)
+    value = tracker.get_slot(needed) if needed else None
+    if needed and value is None:
+        dispatcher.utter_message(response=f"utter_ask_{needed}")
+        return [SlotSet("pending_topic", topic)]
+    dispatcher.utter_message(response=f"utter_{topic}__{value}" if needed else f"utter_{topic}")
+    lang = user_language(tracker)
+    with open_session() as session:
+        lines = ServiceRepository(session).emergency_lines(region(), [topic])
+    if lines:
+        dispatcher.utter_message(response="utter_emergency_contacts", contacts=emergency_text(lines, lang))
+    if topic in NO_SERVICE_LIST:
+        return [SlotSet("pending_topic", None)]
+    if whereabouts is None:
+        # The general answer first (it may be urgent), then the one question
+        # the list depends on; the place's answer lists the services.
+        dispatcher.utter_message(response="utter_ask_place")
+        return [SlotSet("pending_topic", topic)]
+    return list_services(dispatcher, tracker, topic, whereabouts) + [SlotSet("pending_topic", None)]
+
+
+def answer_for_place(dispatcher: CollectingDispatcher, tracker: Tracker,
+                     whereabouts: Optional[Whereabouts]) -> List[Dict[str, Any]]:
+    """A place or location just given: list what it was asked for (the
+    pending topic), else the last search again from there, else ask what."""
+    if whereabouts is None:
+        dispatcher.utter_message(response="utter_default")
+        return []
+    topic = tracker.get_slot("pending_topic")
+    if topic:
         needed = NEEDS.get(topic)
-        value = tracker.get_slot(needed) if needed else None
-        if needed and value is None:
+        if needed and tracker.get_slot(needed) is None:  # still to ask, before any answer
             dispatcher.utter_message(response=f"utter_ask_{needed}")
-            return events + [SlotSet("pending_topic", topic)]
-        dispatcher.utter_message(response=f"utter_{topic}__{value}" if needed else f"utter_{topic}")
-        lang = user_language(tracker)
-        with open_session() as session:
-            repository = ServiceRepository(session)
-            lines = repository.emergency_lines(region(), [topic])
-            cards, widened = ([], False) if topic in NO_SERVICE_LIST else \
-                nearest_services(repository, topic, place, lang)
-        if lines:
-            dispatcher.utter_message(response="utter_emergency_contacts",
-                                     contacts=emergency_text(lines, lang))
-        if cards:
-            if widened and len(place) == 5:  # a postcode the person gave, not a town prefix
-                dispatcher.utter_message(response="utter_services_further_away", place=place)
-            timezone = region_timezone(region())
-            dispatcher.utter_message(response="utter_services_list",
-                                     services=describe_all(cards, lang, local_now(timezone), timezone))
-        elif topic not in NO_SERVICE_LIST:
-            dispatcher.utter_message(response="utter_no_services_found")
-        return events + [SlotSet("pending_topic", None)]
+            return []
+        # Its general answer was given when the place was asked.
+        return list_services(dispatcher, tracker, topic, whereabouts) + [SlotSet("pending_topic", None)]
+    last = SearchRequest.from_slot(tracker.get_slot(LAST_SEARCH))
+    if last is not None:
+        return list_services(dispatcher, tracker, last.topic, whereabouts)
+    dispatcher.utter_message(response="utter_ask_topic")
+    return []
 
 
-def nearest_services(repository: ServiceRepository, topic: str, place: Optional[str], lang: str):
-    """Services in the postcode, else in its département, else anywhere: (cards, widened)."""
-    if not place:
-        return repository.search(topic, language=lang, limit=3), False
-    for prefix in dict.fromkeys((place, place[:2])):
-        cards = repository.search(topic, postal_code_prefix=prefix, language=lang, limit=3)
-        if cards:
-            return cards, prefix != place
-    return repository.search(topic, language=lang, limit=3), True
+def list_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str,
+                  whereabouts: Whereabouts) -> List[Dict[str, Any]]:
+    """The first page of services for `topic` near the person, in their
+    language first, free ones first, for the child's age where it matters."""
+    band = tracker.get_slot("child_age") if topic.startswith(CHILD_TOPIC_PREFIX) else None
+    request = SearchRequest(topic, language=user_language(tracker), child_ages=CHILD_AGE_BANDS.get(band),
+                            timezone=region_timezone(region()), **whereabouts.search_area())
+    return show_page(dispatcher, request, user_language(tracker), whereabouts.place_name, whereabouts.place)

@@ -10,11 +10,16 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
+from bot.erasure_ledger import ErasureLedger
+from bot.events import STAFF_TOPIC, EventHub, conversation_topic
 from bot.language import choose_language
 from bot.locks import ConversationLocks
 from bot.nlg import ResponseRenderer
+from bot.outbox import Outbox
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.safety_net import SafetyNet
+from bot.sealed import AddressSealer
+from bot.stats import UsageStats
 from bot.store import CaseView, GatewayStore
 from bot.texts import MESSAGE_PASSED_ON, TROUBLE
 from bot.tracker_eraser import TrackerEraser
@@ -68,8 +73,10 @@ def parse_set_language(text: str) -> Optional[str]:
 
 def replies_after_message(events: List[Dict[str, Any]], message_id: str) -> Optional[List[Dict[str, Any]]]:
     """The bot's replies to the user message with this id, from tracker events;
-    None when Rasa never received that message."""
-    for index, event in enumerate(events):
+    None when Rasa never received that message. A message sent again (its
+    first turn failed with the action server down) counts from its last copy."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
         if event.get("event") == "user" and event.get("message_id") == message_id:
             replies = []
             for later in events[index + 1:]:
@@ -90,7 +97,11 @@ class ConversationService:
                  translations: Translations, languages: LanguageSet,
                  tracker_eraser: TrackerEraser,
                  emergency_lines: Callable[[str], str],
-                 safety_net: Optional[SafetyNet] = None):
+                 safety_net: Optional[SafetyNet] = None,
+                 hub: Optional[EventHub] = None,
+                 sealer: Optional[AddressSealer] = None,
+                 stats: Optional[UsageStats] = None,
+                 ledger: Optional[ErasureLedger] = None):
         self.store = store
         self.rasa = rasa
         self.renderer = renderer
@@ -99,17 +110,38 @@ class ConversationService:
         self.tracker_eraser = tracker_eraser
         self.emergency_lines = emergency_lines
         self.safety_net = safety_net or SafetyNet([])
-        self.locks = ConversationLocks()
+        self.hub = hub or EventHub()
+        self.locks = ConversationLocks(self.hub.redis)
+        self.sealer = sealer or AddressSealer("unset")
+        self.outbox = Outbox(store, self.sealer.open, ConversationLocks(self.hub.redis, "outbox"))
+        self.stats = stats
+        self.ledger = ledger
 
     async def _db(self, function, *args, **kwargs):
         return await asyncio.to_thread(function, *args, **kwargs)
 
     async def handle_user_message(self, conversation_id: str, channel: str, text: str,
-                                  hint: Optional[str] = None) -> ChatResult:
-        """Process one message from a person; `conversation_id` is pseudonymous."""
+                                  hint: Optional[str] = None,
+                                  address: Optional[str] = None) -> ChatResult:
+        """Process one message from a person; `conversation_id` is pseudonymous.
+
+        `address` is where a pushing channel sends replies (a Telegram chat
+        id): it is kept only sealed. Replies on such channels are stored as
+        `to_send` and pushed by the outbox before this returns.
+        """
+        result = await self._handle_locked(conversation_id, channel, text, hint, address)
+        if self.outbox.pushes(channel):
+            await self.outbox.flush(conversation_id)
+        return result
+
+    async def _handle_locked(self, conversation_id: str, channel: str, text: str,
+                             hint: Optional[str], address: Optional[str]) -> ChatResult:
         async with self.locks.hold(conversation_id):
             conversation = await self._db(self.store.get_or_create_conversation,
                                           conversation_id, channel)
+            if address is not None and self.sealer.open(conversation.sealed_address) != address:
+                await self._db(self.store.set_sealed_address, conversation_id,
+                               self.sealer.seal(address))
             position = await self._db(self.store.add_message, conversation_id, "user", text,
                                       status="received")
             language, unsupported = await self._language_for(conversation, text, hint)
@@ -118,9 +150,13 @@ class ConversationService:
                 # The person cancels a case opened by mistake, before anyone took it.
                 await self._db(self.store.close_case, case.id)
                 await self._resume(conversation_id)
+                await self.hub.publish(STAFF_TOPIC, {"type": "case_closed", "case_id": case.id})
                 case = None
             if case is not None:
                 result = self._passed_on(language, case)
+                await self._db(self.store.touch_case, case.id)
+                await self.hub.publish(STAFF_TOPIC, {"type": "case_message", "case_id": case.id,
+                                                     "position": position})
             elif unsupported:
                 message = self.renderer.render("utter_language_unsupported", language)
                 message["buttons"] = language_menu(self.languages)
@@ -144,16 +180,21 @@ class ConversationService:
                     result.replayed = replayed
             if result.forgotten:
                 return result
-            await self._store_replies(conversation_id, result)
+            await self._store_replies(conversation_id, channel, result)
             if not result.pending:
                 await self._db(self.store.mark_done, conversation_id, position)
             return result
 
-    async def _store_replies(self, conversation_id: str, result: ChatResult) -> None:
+    async def _store_replies(self, conversation_id: str, channel: str, result: ChatResult,
+                             sender: str = "bot") -> None:
+        status = "to_send" if self.outbox.pushes(channel) else "done"
         for message in result.messages:
-            result.positions.append(await self._db(
-                self.store.add_message, conversation_id, "bot", message.get("text", ""),
-                message.get("buttons")))
+            position = await self._db(
+                self.store.add_message, conversation_id, sender, message.get("text", ""),
+                message.get("buttons"), status)
+            result.positions.append(position)
+            await self.hub.publish(conversation_topic(conversation_id),
+                                   {"type": "message", "position": position})
 
     async def _replay_pending(self, conversation_id: str, channel: str, language: str,
                               before_position: Optional[int] = None) -> Optional[List[Dict[str, Any]]]:
@@ -166,6 +207,9 @@ class ConversationService:
         """
         pending = await self._db(self.store.pending_messages, 0.0, conversation_id)
         delivered: List[Dict[str, Any]] = []
+        if pending and (before_position is None or pending[0][1] < before_position) \
+                and not await self.rasa.actions_up():
+            return None  # Rasa would only fail the turn again
         for _, position, text in pending:
             if before_position is not None and position >= before_position:
                 break
@@ -180,7 +224,7 @@ class ConversationService:
                 await self._db(self.store.mark_done, conversation_id, position)
                 continue
             recovered = replies_after_message(events, message_id)
-            if recovered is not None:
+            if recovered:
                 result = await self._apply_replies(conversation_id, channel, language, case, recovered)
             else:
                 result = await self._ask_rasa(conversation_id, channel, text, language, case,
@@ -188,10 +232,10 @@ class ConversationService:
                 if result.pending:
                     return None
             logger.info("a waiting message was processed (%s)",
-                        "recovered from the tracker" if recovered is not None else "sent again")
+                        "recovered from the tracker" if recovered else "sent again")
             if result.forgotten:
                 return delivered + result.messages
-            await self._store_replies(conversation_id, result)
+            await self._store_replies(conversation_id, channel, result)
             await self._db(self.store.mark_done, conversation_id, position)
             delivered += result.messages
         return delivered
@@ -211,6 +255,8 @@ class ConversationService:
                 if replayed is None:
                     return done  # Rasa still down: try again at the next round
                 done += 1
+            if self.outbox.pushes(conversation.channel):
+                await self.outbox.flush(conversation_id)
         return done
 
     async def _language_for(self, conversation, text: str, hint: Optional[str]):
@@ -245,9 +291,13 @@ class ConversationService:
         if not replies:
             # Rasa answers 200 with nothing when an action or the NLG failed:
             # never leave a person without an answer (it may have been a crisis).
-            logger.error("rasa gave no reply to a message")
             result = self._trouble(language, case)
-            result.pending = False  # processed, badly: sending it again would not help
+            if await self.rasa.actions_up():
+                logger.error("rasa gave no reply to a message")
+                result.pending = False  # processed, badly: sending it again would not help
+            else:
+                # The action server is down: keep the message for the replay.
+                logger.error("action server down; a message waits for it")
             return result
         return await self._apply_replies(conversation_id, channel, language, case, replies)
 
@@ -264,6 +314,11 @@ class ConversationService:
                                       bool(handoff.get("urgent")),
                                       str(handoff.get("reason", "request_human"))[:64])
                 logger.info("case %s opened urgent=%s reason=%s", case.id, case.urgent, case.reason)
+                if case.newly_opened and self.stats is not None:
+                    await self._db(self.stats.count, language,
+                                   "case_urgent" if case.urgent else "case_opened", case.reason)
+                await self.hub.publish(STAFF_TOPIC, {"type": "case_opened", "case_id": case.id,
+                                                     "urgent": case.urgent})
             elif custom and custom.get("forget"):
                 forgotten = True
             if reply.get("text") or reply.get("buttons"):
@@ -293,6 +348,27 @@ class ConversationService:
         except RasaUnavailable as error:
             logger.warning("could not resume a conversation in rasa: %s", error)
 
+    # -- the caseworker's side ---------------------------------------------------
+    async def caseworker_reply(self, case: CaseView, text: str) -> int:
+        """Store a caseworker's reply and push it through the person's channel.
+
+        Stored before sending, so a failing channel loses nothing: the outbox
+        retries, and the console shows it as undelivered meanwhile."""
+        async with self.locks.hold(case.conversation_id):
+            result = ChatResult([{"text": text}], case.language, case)
+            await self._store_replies(case.conversation_id, case.channel, result, sender="caseworker")
+        if self.outbox.pushes(case.channel):
+            await self.outbox.flush(case.conversation_id)
+        await self.hub.publish(STAFF_TOPIC, {"type": "case_reply", "case_id": case.id})
+        return result.positions[0]
+
+    async def close_case(self, case: CaseView, outcome: str) -> None:
+        """Close a case and hand the conversation back to the bot."""
+        async with self.locks.hold(case.conversation_id):
+            await self._db(self.store.close_case, case.id, outcome)
+            await self._resume(case.conversation_id)
+        await self.hub.publish(STAFF_TOPIC, {"type": "case_closed", "case_id": case.id})
+
     async def forget(self, conversation_id: str) -> None:
         """Erase a conversation on request, after any message in progress."""
         async with self.locks.hold(conversation_id):
@@ -300,6 +376,9 @@ class ConversationService:
 
     async def erase(self, conversation_id: str) -> None:
         """Forget a person: gateway messages, cases and Rasa's tracker (lock held)."""
+        if self.ledger is not None:
+            # First: if the erasure below fails half-way, a restore still forgets it.
+            await self._db(self.ledger.record, conversation_id)
         await self._db(self.store.erase_conversation, conversation_id)
         removed = await self._db(self.tracker_eraser.erase, conversation_id)
         logger.info("conversation erased (%d tracker events)", removed)

@@ -1,10 +1,13 @@
 """Typed keys for what the gateway application holds."""
 from aiohttp import ClientSession, web
 
+from bot.audit import AuditLog
 from bot.conversation import ConversationService
+from bot.events import EventHub
 from bot.nlg import ResponseRenderer
 from bot.rate_limit import SlidingWindowLimiter
 from bot.settings import Settings
+from bot.stats import UsageStats
 from bot.store import GatewayStore
 from localization import LanguageSet, Translations
 
@@ -17,3 +20,6 @@ RENDERER = web.AppKey("renderer", ResponseRenderer)
 CONVERSATIONS = web.AppKey("conversations", ConversationService)
 CONVERSATION_LIMITER = web.AppKey("conversation_limiter", SlidingWindowLimiter)
 ADDRESS_LIMITER = web.AppKey("address_limiter", SlidingWindowLimiter)
+HUB = web.AppKey("hub", EventHub)
+AUDIT = web.AppKey("audit", AuditLog)
+STATS = web.AppKey("stats", UsageStats)

@@ -14,11 +14,17 @@ SECURITY_HEADERS = {
 }
 
 
+PRIVATE_PREFIXES = ("/api/staff", "/api/cso", "/console", "/portal", "/api/chat")
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler):
     response = await handler(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith(PRIVATE_PREFIXES):
+        # Transcripts and accounts must not stay in a shared office computer's cache.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -22,8 +22,9 @@ class RasaClient:
     """A thin async client for the gateway's use of Rasa."""
 
     def __init__(self, session: aiohttp.ClientSession, urls: List[str], token: str,
-                 timeout_seconds: float = 20.0):
+                 timeout_seconds: float = 20.0, actions_url: Optional[str] = None):
         self.session = session
+        self.actions_url = actions_url.rstrip("/") if actions_url else None
         self.urls = [u.rstrip("/") for u in urls]
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
@@ -75,6 +76,17 @@ class RasaClient:
                     raise RasaUnavailable(f"rasa answered {response.status}")
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise RasaUnavailable(type(error).__name__) from error
+
+    async def actions_up(self) -> bool:
+        """Whether the action server answers (Rasa answers 200 with no reply when it is down)."""
+        if self.actions_url is None:
+            return True
+        try:
+            async with self.session.get(f"{self.actions_url}/health",
+                                        timeout=aiohttp.ClientTimeout(total=3)) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
 
     async def healthy(self) -> Optional[str]:
         """None when every Rasa instance has a model loaded, else what is wrong."""

@@ -3,7 +3,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,14 @@ def _secret_from_file(path: Path) -> str:
     return value
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if not value else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -56,11 +64,25 @@ class Settings:
     rate_per_conversation_per_minute: int = 30
     rate_per_address_per_minute: int = 600
     retention_days: int = 30
+    case_retention_days: int = 30  # after a case closes
+    # Erased conversation ids, replayed after a restore; on other storage than backups.
+    ledger_path: Path = ROOT / "var" / "erasure-ledger.txt"
+    ledger_days: int = 35
     region: str = "fr"
     telegram_bot_token: Optional[str] = None
     telegram_base_url: Optional[str] = None
     telegram_webhook_url: Optional[str] = None
     telegram_webhook_secret: Optional[str] = None
+    # Web pages allowed to embed the widget (CORS and the WebSocket's Origin check).
+    widget_origins: List[str] = field(default_factory=list)
+    # Console and portal sessions: Secure cookies unless served on loopback for a demo.
+    cookie_secure: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    # A non-urgent case waits this long for a caseworker who speaks its language.
+    language_hold_seconds: int = 120
+    # Reverse proxies whose X-Forwarded-For is believed (rate limits, sign-in throttling).
+    trusted_proxies: Tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -89,9 +111,22 @@ class Settings:
             rate_per_conversation_per_minute=_int("HELPDESK_RATE_PER_CONVERSATION", 30),
             rate_per_address_per_minute=_int("HELPDESK_RATE_PER_ADDRESS", 600),
             retention_days=_int("HELPDESK_RETENTION_DAYS", 30),
+            case_retention_days=_int("HELPDESK_CASE_RETENTION_DAYS", 30),
+            ledger_path=Path(os.environ.get("HELPDESK_ERASURE_LEDGER") or var_dir / "erasure-ledger.txt"),
+            ledger_days=_int("HELPDESK_LEDGER_DAYS", 35),
             region=os.environ.get("HELPDESK_REGION", "fr"),
             telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_base_url=os.environ.get("TELEGRAM_BASE_URL") or None,
             telegram_webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            widget_origins=[o.strip().rstrip("/").lower()
+                            for o in os.environ.get("HELPDESK_WIDGET_ORIGINS", "").split(",")
+                            if o.strip()],
+            cookie_secure=_bool("HELPDESK_COOKIE_SECURE",
+                                os.environ.get("HELPDESK_HOST", "127.0.0.1") not in LOOPBACK),
+            session_idle_minutes=_int("HELPDESK_SESSION_IDLE_MINUTES", 30),
+            session_absolute_hours=_int("HELPDESK_SESSION_HOURS", 12),
+            language_hold_seconds=_int("HELPDESK_LANGUAGE_HOLD_SECONDS", 120),
+            trusted_proxies=tuple(p.strip() for p in os.environ.get("HELPDESK_TRUSTED_PROXIES", "")
+                                  .split(",") if p.strip()),
         )

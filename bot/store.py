@@ -34,6 +34,9 @@ class Conversation(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime, nullable=False, default=utcnow, index=True)
     last_position = Column(Integer, nullable=False, default=0)
+    # Where to push replies (a Telegram chat id), sealed with bot.sealed; the
+    # web widget needs none: it reads its messages.
+    sealed_address = Column(Text)
 
 
 class StoredMessage(Base):
@@ -45,8 +48,12 @@ class StoredMessage(Base):
     sender = Column(String(16), nullable=False)  # user | bot | caseworker
     text = Column(Text, nullable=False)
     buttons = Column(Text)  # JSON list of {"title", "payload"}
-    status = Column(String(16), nullable=False, default="done")  # received | done
+    # user: received | done; outgoing: done (delivered or read by the widget),
+    # to_send (a channel must push it), undeliverable (the channel refused for good)
+    status = Column(String(16), nullable=False, default="done", index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime)
 
 
 class Case(Base):
@@ -61,6 +68,10 @@ class Case(Base):
     state = Column(String(16), nullable=False, default="queued", index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     closed_at = Column(DateTime)
+    claimed_by = Column(Integer)  # a staff account id
+    claimed_at = Column(DateTime)
+    outcome = Column(String(32))  # a fixed vocabulary, never free text about the person
+    last_user_message_at = Column(DateTime)
 
 
 @dataclass
@@ -71,12 +82,19 @@ class MessageView:
     sender: str
     text: str
     buttons: Optional[list]
+    status: str = "done"
+    created_at: Optional[datetime] = None
 
     def as_json(self) -> dict:
         data = {"position": self.position, "sender": self.sender, "text": self.text}
         if self.buttons:
             data["buttons"] = self.buttons
         return data
+
+
+def _message_view(m: "StoredMessage") -> MessageView:
+    return MessageView(m.position, m.sender, m.text, json.loads(m.buttons) if m.buttons else None,
+                       m.status, m.created_at)
 
 
 @dataclass
@@ -86,6 +104,29 @@ class CaseView:
     urgent: bool
     reason: str
     language: str
+    conversation_id: str = ""
+    channel: str = ""
+    created_at: Optional[datetime] = None
+    claimed_by: Optional[int] = None
+    closed_at: Optional[datetime] = None
+    outcome: Optional[str] = None
+    last_user_message_at: Optional[datetime] = None
+    newly_opened: bool = False  # set by open_case when this call created it
+
+    def as_json(self) -> dict:
+        def iso(value: Optional[datetime]) -> Optional[str]:
+            return value.replace(tzinfo=timezone.utc).isoformat() if value else None
+        return {"id": self.id, "state": self.state, "urgent": self.urgent, "reason": self.reason,
+                "language": self.language, "channel": self.channel,
+                "created_at": iso(self.created_at), "claimed_by": self.claimed_by,
+                "closed_at": iso(self.closed_at), "outcome": self.outcome,
+                "last_user_message_at": iso(self.last_user_message_at)}
+
+
+def case_view(case: "Case") -> CaseView:
+    return CaseView(case.id, case.state, case.urgent, case.reason, case.language,
+                    case.conversation_id, case.channel, case.created_at, case.claimed_by,
+                    case.closed_at, case.outcome, case.last_user_message_at)
 
 
 def make_engine(url: str) -> Engine:
@@ -99,7 +140,9 @@ class GatewayStore:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
-        Base.metadata.create_all(engine)
+        from migrations import ensure_schema  # here: migrations import this module's tables
+
+        ensure_schema(engine)
 
     def session(self) -> Session:
         return self._sessions()
@@ -168,8 +211,7 @@ class GatewayStore:
                        StoredMessage.position > after)
                 .order_by(StoredMessage.position)
             ).scalars()
-            return [MessageView(m.position, m.sender, m.text,
-                                json.loads(m.buttons) if m.buttons else None) for m in rows]
+            return [_message_view(m) for m in rows]
 
     # -- cases -----------------------------------------------------------------
     def open_case(self, conversation_id: str, channel: str, language: str,
@@ -185,9 +227,12 @@ class GatewayStore:
                             language=language, urgent=urgent, reason=reason, state="queued")
                 session.add(case)
                 session.flush()
-            elif urgent and not case.urgent:
+                view = case_view(case)
+                view.newly_opened = True
+                return view
+            if urgent and not case.urgent:
                 case.urgent, case.reason = True, reason
-            return CaseView(case.id, case.state, case.urgent, case.reason, case.language)
+            return case_view(case)
 
     def open_case_for(self, conversation_id: str) -> Optional[CaseView]:
         with self.session() as session:
@@ -195,12 +240,94 @@ class GatewayStore:
                 select(Case).where(Case.conversation_id == conversation_id,
                                    Case.state.in_(OPEN_CASE_STATES))
             ).scalars().first()
-            return CaseView(case.id, case.state, case.urgent, case.reason, case.language) if case else None
+            return case_view(case) if case else None
 
-    def close_case(self, case_id: str) -> None:
+    def close_case(self, case_id: str, outcome: str = "cancelled_by_person") -> None:
         with self.session() as session, session.begin():
             session.execute(update(Case).where(Case.id == case_id)
-                            .values(state="closed", closed_at=utcnow()))
+                            .values(state="closed", closed_at=utcnow(), outcome=outcome))
+
+    def case(self, case_id: str) -> Optional[CaseView]:
+        with self.session() as session:
+            case = session.get(Case, case_id)
+            return case_view(case) if case else None
+
+    def cases(self, states: Tuple[str, ...], limit: int = 200) -> List[CaseView]:
+        """Cases in these states, urgent first, then oldest first (the queue's order)."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Case).where(Case.state.in_(states))
+                .order_by(Case.urgent.desc(), Case.created_at, Case.id).limit(limit)
+            ).scalars()
+            return [case_view(c) for c in rows]
+
+    def claim_case(self, case_id: str, staff_id: int) -> Optional[CaseView]:
+        """Give a queued case to a caseworker; None when someone else has it or it is closed."""
+        with self.session() as session, session.begin():
+            result = session.execute(
+                update(Case).where(Case.id == case_id, Case.state == "queued")
+                .values(state="with_caseworker", claimed_by=staff_id, claimed_at=utcnow()))
+            case = session.get(Case, case_id)
+            if case is None:
+                return None
+            if result.rowcount == 0 and not (case.state == "with_caseworker"
+                                             and case.claimed_by == staff_id):
+                return None
+            return case_view(case)
+
+    def touch_case(self, case_id: str) -> None:
+        """Note that the person wrote again (the console shows who waits for an answer)."""
+        with self.session() as session, session.begin():
+            session.execute(update(Case).where(Case.id == case_id)
+                            .values(last_user_message_at=utcnow()))
+
+    def closed_cases_before(self, days: int) -> List[Tuple[str, str]]:
+        """(case id, conversation id) of cases closed more than `days` ago."""
+        cutoff = utcnow() - timedelta(days=days)
+        with self.session() as session:
+            return [tuple(row) for row in session.execute(
+                select(Case.id, Case.conversation_id)
+                .where(Case.state == "closed", Case.closed_at < cutoff))]
+
+    def delete_case(self, case_id: str) -> None:
+        with self.session() as session, session.begin():
+            session.execute(delete(Case).where(Case.id == case_id))
+
+    # -- channel addresses and delivery -------------------------------------------
+    def set_sealed_address(self, conversation_id: str, sealed: str) -> None:
+        with self.session() as session, session.begin():
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(sealed_address=sealed))
+
+    def undelivered(self, conversation_id: Optional[str] = None,
+                    due_only: bool = True) -> List[Tuple[str, str, MessageView, int]]:
+        """(conversation id, channel, message, attempts) waiting to be pushed, in order."""
+        query = (select(StoredMessage, Conversation.channel)
+                 .join(Conversation, Conversation.id == StoredMessage.conversation_id)
+                 .where(StoredMessage.status == "to_send")
+                 .order_by(StoredMessage.conversation_id, StoredMessage.position))
+        if conversation_id is not None:
+            query = query.where(StoredMessage.conversation_id == conversation_id)
+        if due_only:
+            now = utcnow()
+            query = query.where((StoredMessage.next_attempt_at.is_(None))
+                                | (StoredMessage.next_attempt_at <= now))
+        with self.session() as session:
+            return [(m.conversation_id, channel, _message_view(m), m.attempts)
+                    for m, channel in session.execute(query)]
+
+    def mark_delivery(self, conversation_id: str, position: int, status: str,
+                      retry_in_seconds: Optional[float] = None) -> None:
+        """Record a push: sent (done), failed for now (retry later) or undeliverable."""
+        values: dict = {"status": status}
+        if retry_in_seconds is not None:
+            values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in_seconds)
+            values["attempts"] = StoredMessage.attempts + 1
+        with self.session() as session, session.begin():
+            session.execute(update(StoredMessage)
+                            .where(StoredMessage.conversation_id == conversation_id,
+                                   StoredMessage.position == position)
+                            .values(**values))
 
     # -- erasure and retention --------------------------------------------------
     def erase_conversation(self, conversation_id: str) -> None:
@@ -210,11 +337,17 @@ class GatewayStore:
                 session.execute(delete(model).where(model.conversation_id == conversation_id))
             session.execute(delete(Conversation).where(Conversation.id == conversation_id))
 
-    def conversations_idle_since(self, days: int) -> List[str]:
+    def conversations_idle_since(self, days: int, case_days: int = 0) -> List[str]:
+        """Conversations idle for `days`, except those whose case is open or was
+        closed less than `case_days` ago (a case keeps its transcript its own time)."""
         cutoff = utcnow() - timedelta(days=days)
+        case_cutoff = utcnow() - timedelta(days=case_days)
+        keeps = select(Case.id).where(
+            Case.conversation_id == Conversation.id,
+            Case.state.in_(OPEN_CASE_STATES) | (Case.closed_at >= case_cutoff))
         with self.session() as session:
             return list(session.execute(
-                select(Conversation.id).where(Conversation.last_seen_at < cutoff)
+                select(Conversation.id).where(Conversation.last_seen_at < cutoff, ~keeps.exists())
             ).scalars())
 
     def ping(self) -> None:

@@ -1,7 +1,10 @@
-"""Erase a conversation from Rasa's SQL tracker store.
+"""Erase a conversation from Rasa's SQL tracker store, and purge old sessions.
 
 Rasa 3.6's HTTP API cannot delete a tracker (replacing events only appends in
 the SQL store), so erasure deletes the rows directly, by pseudonymous id.
+Rasa reads only a conversation's latest session (events from its last
+`session_started` on), so the events of earlier sessions are dead weight —
+and personal data nobody needs: the purge deletes them.
 """
 import logging
 
@@ -25,4 +28,15 @@ class TrackerEraser:
                 return result.rowcount or 0
         except (OperationalError, ProgrammingError):
             # No events table yet: Rasa has not stored any conversation.
+            return 0
+
+    def purge_old_sessions(self) -> int:
+        """Delete every event older than its conversation's latest session start."""
+        statement = text(
+            "DELETE FROM events WHERE timestamp < (SELECT MAX(s.timestamp) FROM events s "
+            "WHERE s.sender_id = events.sender_id AND s.type_name = 'session_started')")
+        try:
+            with self.engine.begin() as connection:
+                return connection.execute(statement).rowcount or 0
+        except (OperationalError, ProgrammingError):
             return 0

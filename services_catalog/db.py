@@ -7,7 +7,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from services_catalog.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +20,9 @@ def database_url() -> str:
 def engine_for(url: str) -> Engine:
     """An engine for any of the deployment's databases; SQLite gets WAL and
     foreign keys (so erasure cascades), PostgreSQL a connection check."""
-    kwargs = {"future": True, "pool_pre_ping": True}
+    # hide_parameters: a failing statement's error would otherwise carry its bound
+    # values (a person's message) into the logs.
+    kwargs = {"future": True, "pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
@@ -30,15 +31,19 @@ def engine_for(url: str) -> Engine:
         def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Erased rows are overwritten, not left readable in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
     return engine
 
 
 def make_engine(url: str) -> Engine:
-    """The catalogue's engine, with its tables created when missing."""
+    """The catalogue's engine, its database brought to the latest schema (migrations/)."""
+    from migrations import ensure_schema  # here: migrations import the models
+
     engine = engine_for(url)
-    Base.metadata.create_all(engine)
+    ensure_schema(engine)
     return engine
 
 

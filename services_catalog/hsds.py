@@ -5,10 +5,9 @@ phones, schedules (weekly, byday), languages and, as taxonomy attributes, the
 help desk's topics. Texts other than the source language's description are
 kept in an "x-helpdesk" extension, which HSDS consumers may ignore.
 """
-from datetime import date
 from typing import Any, Dict, List, Tuple
 
-from services_catalog.csv_format import KNOWN_TOPICS, RecordError, ServiceRecord, parse_schedule
+from services_catalog.csv_format import KNOWN_TOPICS, RecordErrors, ServiceRecord, record_from_row
 
 
 def record_to_hsds(record: ServiceRecord) -> Dict[str, Any]:
@@ -78,12 +77,30 @@ TAXONOMY_TO_TOPIC = {
 }
 
 
+def _obj(value: Any) -> Dict[str, Any]:
+    """An HSDS object, or {} when another directory put something else there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> List[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    """A scalar as text ('' for objects and lists, which no text field may hold)."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
 def _topics_of(service: Dict[str, Any]) -> List[str]:
     topics = []
-    for attribute in service.get("attributes") or []:
-        term = (attribute or {}).get("taxonomy_term") or {}
+    for attribute in _items(service.get("attributes")):
+        term = _obj(_obj(attribute).get("taxonomy_term"))
         for key in ("code", "term", "name"):
-            value = str(term.get(key) or "").strip()
+            value = _text(term.get(key))
             if value in KNOWN_TOPICS:
                 topics.append(value)
             elif value.lower() in TAXONOMY_TO_TOPIC:
@@ -91,62 +108,80 @@ def _topics_of(service: Dict[str, Any]) -> List[str]:
     return list(dict.fromkeys(topics))
 
 
+def _row_of(service: Dict[str, Any], extra_topic: str = None) -> Tuple[Dict[str, str], List[str]]:
+    """An HSDS service as a template row (so it is checked exactly like a CSV row),
+    and the problems only HSDS can have (wrong shapes, unknown taxonomy terms)."""
+    problems = []
+    for name, kind in (("organization", dict), ("attributes", list), ("locations", list),
+                       ("schedules", list), ("languages", list), ("phones", list),
+                       ("cost_options", list), ("x-helpdesk", dict)):
+        if service.get(name) is not None and not isinstance(service.get(name), kind):
+            problems.append(f"field '{name}': expected {'an object' if kind is dict else 'a list'}")
+    topics = _topics_of(service) + ([extra_topic] if extra_topic else [])
+    if not topics and not problems:
+        terms = [_text(_obj(_obj(a).get("taxonomy_term")).get("name")) for a in _items(service.get("attributes"))]
+        problems.append(f"field 'attributes': no known topic among {terms} (use --topic)")
+    location = _obj(next(iter(_items(service.get("locations"))), {}))
+    address = _obj(next(iter(_items(location.get("addresses"))), {}))
+    schedule_parts = []
+    for schedule in _items(service.get("schedules")):
+        schedule = _obj(schedule)
+        schedule_parts.append(f"{_text(schedule.get('byday'))} {_text(schedule.get('opens_at'))[:5]}"
+                              f"-{_text(schedule.get('closes_at'))[:5]}")
+    extension = _obj(service.get("x-helpdesk"))
+    source = _text(extension.get("source_language")) or "en"
+    descriptions = {lang: _text(text) for lang, text in _obj(extension.get("descriptions")).items()}
+    if not any(descriptions.values()) and _text(service.get("description")):
+        descriptions = {source: _text(service.get("description"))}
+    costs = _items(service.get("cost_options"))
+    phone = _obj(next(iter(_items(service.get("phones"))), {}))
+    row = {
+        "organization": _text(_obj(service.get("organization")).get("name")),
+        "service_name": _text(service.get("name")), "topics": ";".join(dict.fromkeys(topics)),
+        "address": _text(address.get("address_1")), "postal_code": _text(address.get("postal_code")),
+        "city": _text(address.get("city")), "district": _text(address.get("region")),
+        "latitude": _text(location.get("latitude")), "longitude": _text(location.get("longitude")),
+        "phone": _text(phone.get("number")), "email": _text(service.get("email")),
+        "url": _text(service.get("url")),
+        "languages": ";".join(_text(_obj(l).get("code")) for l in _items(service.get("languages"))
+                              if _text(_obj(l).get("code"))),
+        # Only a stated zero cost makes a service "free": no claim is invented.
+        "free": "yes" if any(_obj(c).get("amount") == 0 for c in costs) else "no",
+        "no_documents": "yes" if extension.get("no_documents_required") is True else "no",
+        "minimum_age": _text(service.get("minimum_age")), "maximum_age": _text(service.get("maximum_age")),
+        "schedule": "; ".join(schedule_parts), "assured_date": _text(service.get("assured_date"))[:10],
+        "source_language": source,
+        **{f"description_{lang}": text for lang, text in descriptions.items()},
+    }
+    return row, problems
+
+
 def hsds_to_records(data: Any, name: str, extra_topic: str = None) -> Tuple[List[ServiceRecord], List[str]]:
     """HSDS 3.0 service objects → records, with every problem by record and field."""
     if not isinstance(data, list):
         return [], [f"{name}: expected a JSON list of HSDS service objects"]
+    if not data:
+        return [], [f"{name}: the list holds no service"]
     records, errors = [], []
     for index, service in enumerate(data, start=1):
         where = f"{name}, record {index}"
         if not isinstance(service, dict):
             errors.append(f"{where}: not an object")
             continue
-        problems = []
-        organization = ((service.get("organization") or {}).get("name") or "").strip()
-        if not organization:
-            problems.append("field 'organization.name': is required")
-        if not str(service.get("name") or "").strip():
-            problems.append("field 'name': is required")
-        topics = _topics_of(service) + ([extra_topic] if extra_topic else [])
-        if not topics:
-            terms = [((a or {}).get("taxonomy_term") or {}).get("name") or
-                     ((a or {}).get("taxonomy_term") or {}).get("term") for a in service.get("attributes") or []]
-            problems.append(f"field 'attributes': no known topic among {terms} (use --topic)")
-        location = next(iter(service.get("locations") or []), {}) or {}
-        address = next(iter(location.get("addresses") or []), {}) or {}
-        schedules = []
-        for schedule in service.get("schedules") or []:
-            try:
-                schedules += parse_schedule(f"{schedule['byday']} {schedule['opens_at'][:5]}-{schedule['closes_at'][:5]}")
-            except (KeyError, TypeError, RecordError) as error:
-                problems.append(f"field 'schedules': {error}")
-        assured = None
-        if service.get("assured_date"):
-            try:
-                assured = date.fromisoformat(str(service["assured_date"])[:10])
-            except ValueError:
-                problems.append("field 'assured_date': not a date")
-        extension = service.get("x-helpdesk") or {}
-        descriptions = dict(extension.get("descriptions") or {})
-        source = extension.get("source_language") or "en"
-        if not descriptions and service.get("description"):
-            descriptions = {source: str(service["description"])}
-        costs = service.get("cost_options") or []
+        row, problems = _row_of(service, extra_topic)
+        try:
+            record = record_from_row(row)
+        except RecordErrors as bad:
+            problems += [f"field '{HSDS_FIELD.get(e.field_name, e.field_name)}': {e}" for e in bad.errors]
+            record = None
         if problems:
-            errors += [f"{where}, {p}" for p in problems]
-            continue
-        phone = next(iter(service.get("phones") or []), {}) or {}
-        records.append(ServiceRecord(
-            organization=organization, name=str(service["name"]).strip(), topics=topics,
-            descriptions=descriptions, address=address.get("address_1"),
-            postal_code=address.get("postal_code"), city=address.get("city"),
-            district=address.get("region"), latitude=location.get("latitude"),
-            longitude=location.get("longitude"), phone=phone.get("number"),
-            email=service.get("email"), url=service.get("url"),
-            languages=[str(l.get("code")).lower() for l in service.get("languages") or [] if l.get("code")],
-            # Only a stated zero cost makes a service "free": no claim is invented.
-            is_free=any((c or {}).get("amount") == 0 for c in costs if isinstance(c, dict)),
-            no_documents_required=bool(extension.get("no_documents_required")),
-            minimum_age=service.get("minimum_age"), maximum_age=service.get("maximum_age"),
-            schedules=schedules, assured_date=assured, source_language=source))
+            errors += [f"{where}, {p}" for p in dict.fromkeys(problems)]
+        else:
+            records.append(record)
     return records, errors
+
+
+# Template columns by the HSDS field they come from, for error messages.
+HSDS_FIELD = {"organization": "organization.name", "service_name": "name", "topics": "attributes",
+              "latitude": "locations.latitude", "longitude": "locations.longitude",
+              "schedule": "schedules", "languages": "languages", "free": "cost_options"}

@@ -49,6 +49,13 @@ def opening_status(schedules: Iterable[Dict[str, str]], now: datetime, timezone:
     return OpeningStatus(False)
 
 
+def day_and_clock(now: datetime, timezone: str) -> Tuple[str, str]:
+    """("MO", "18:30"): the weekday code and wall-clock time at `now` in the
+    region's time zone, as schedules store them (so SQL can compare strings)."""
+    local = now.astimezone(ZoneInfo(timezone))
+    return WEEKDAYS[local.weekday()], local.strftime("%H:%M")
+
+
 def local_now(timezone: str) -> datetime:
     return datetime.now(ZoneInfo(timezone))
 

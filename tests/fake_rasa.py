@@ -20,11 +20,15 @@ class FakeRasa:
         self.down = False
         self.delay = 0.0  # seconds before answering: a slow Rasa
         self.trackers: Dict[str, List[Dict]] = {}
+        # The action server behind Rasa is down: Rasa records the message but
+        # answers 200 with no reply, and the action server's /health fails.
+        self.actions_down = False
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/helpdesk/webhook", self.webhook)
         app.router.add_get("/status", self.status)
+        app.router.add_get("/health", self.actions_health)
         app.router.add_post("/conversations/{cid}/tracker/events", self.append_events)
         app.router.add_get("/conversations/{cid}/tracker", self.tracker)
         return app
@@ -36,7 +40,7 @@ class FakeRasa:
             return web.json_response({"error": "processing failed"}, status=500)
         body = await request.json()
         self.received.append(body)
-        replies = self.script(body)
+        replies = [] if self.actions_down else self.script(body)
         # Like Rasa, record the turn in the tracker before answering.
         events = self.trackers.setdefault(body["sender"], [])
         events.append({"event": "user", "text": body["message"], "message_id": body.get("message_id")})
@@ -53,6 +57,12 @@ class FakeRasa:
         if self.down:
             return web.json_response({"error": "down"}, status=500)
         return web.json_response({"events": self.trackers.get(request.match_info["cid"], [])})
+
+    async def actions_health(self, request: web.Request) -> web.Response:
+        """The action server's health endpoint (the gateway fixture points ACTIONS_URL here)."""
+        if self.actions_down:
+            return web.json_response({"status": "down"}, status=503)
+        return web.json_response({"status": "ok"})
 
     async def status(self, request: web.Request) -> web.Response:
         if request.query.get("token") != self.token:

@@ -51,7 +51,8 @@ def test_asks_situation_when_the_answer_depends_on_it(catalogue):
 
 def test_answers_the_pending_topic_for_the_situation(catalogue):
     messages, events = run(ActionAnswerTopic(), tracker(
-        "inform_situation", slots={"situation": "no_papers", "pending_topic": "health_no_insurance"}))
+        "inform_situation", slots={"situation": "no_papers", "pending_topic": "health_no_insurance",
+                                   "place": "69007"}))
     assert responses(messages)[0] == "utter_health_no_insurance__no_papers"
     assert "utter_services_list" in responses(messages)
     assert SlotSet("pending_topic", None) in events
@@ -66,7 +67,7 @@ def test_childcare_asks_the_childs_age(catalogue):
 
 
 def test_services_listed_in_the_users_language(catalogue):
-    messages, _ = run(ActionAnswerTopic(), tracker("cso_services_food", language="es"))
+    messages, _ = run(ActionAnswerTopic(), tracker("cso_services_food", language="es", slots={"place": "69007"}))
     services = next(m for m in messages if m.get("response") == "utter_services_list")
     assert "Colis alimentaires et repas (démo)" in services["services"]
 
@@ -128,7 +129,8 @@ def test_postcode_in_the_message_filters_and_is_remembered(catalogue):
 
 
 def test_no_service_in_the_postcode_widens_the_area(catalogue):
-    messages, _ = run(ActionAnswerTopic(), tracker("cso_services_hygiene", slots={"place": "69009"}))
+    # 69250 has no centre in the region file and no service: its département has.
+    messages, _ = run(ActionAnswerTopic(), tracker("cso_services_hygiene", slots={"place": "69250"}))
     assert "utter_services_further_away" in responses(messages)
     assert "utter_services_list" in responses(messages)
 

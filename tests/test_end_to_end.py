@@ -81,6 +81,10 @@ def test_food_question_answered_in_its_language(stack, lang):
     assert reply["language"] == lang
     texts = [m["text"] for m in reply["messages"]]
     assert texts[0] == response_text("utter_cso_services_food", lang)
+    assert texts[-1] == response_text("utter_ask_place", lang)  # where? before any list
+    reply = post(stack, f"food-{lang}", "69007")  # a postcode alone answers it
+    assert reply["language"] == lang
+    texts = [m["text"] for m in reply["messages"]]
     assert any("Colis alimentaires et repas (démo)" in t for t in texts)  # from the catalogue
 
 
@@ -137,6 +141,34 @@ def test_the_forget_words_the_privacy_notice_gives_really_work(stack, lang):
     phrase = re.search(r'[«"](.+?)[»"]', notice).group(1).strip()
     reply = post(stack, f"notice-{lang}", phrase, locale=lang)
     assert reply["messages"][0]["text"] == response_text("utter_ask_forget_confirm", lang), phrase
+
+
+def wait_for_text(stack, conversation, wanted, seconds=90):
+    import time
+
+    deadline = time.monotonic() + seconds
+    texts = []
+    while time.monotonic() < deadline and wanted not in texts:
+        with urllib.request.urlopen(f"{stack.gateway_url()}/api/chat/{conversation}/messages?after=0") as answer:
+            texts = [m["text"] for m in json.loads(answer.read())["messages"]]
+        time.sleep(1)
+    return texts
+
+
+def test_zy_action_server_killed_then_back_nothing_lost(stack):
+    """Fault injection: the action server dies; the person is told, the question is answered later."""
+    import time
+
+    post(stack, "fault-actions", "hello")
+    stack.kill("actions")
+    started = time.monotonic()
+    reply = post(stack, "fault-actions", "where can I get free food for my family?")
+    assert time.monotonic() - started < 5.5
+    assert "112" in reply["messages"][0]["text"]
+    stack.start_actions()
+    assert stack.wait_healthy(timeout=120)
+    texts = wait_for_text(stack, "fault-actions", response_text("utter_cso_services_food", "en"))
+    assert texts.count(response_text("utter_cso_services_food", "en")) == 1
 
 
 def test_zz_rasa_killed_then_back_nothing_lost(stack):

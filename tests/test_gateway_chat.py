@@ -3,6 +3,7 @@ import json
 
 from sqlalchemy import create_engine, text
 
+from bot.keys import CONVERSATIONS
 from bot.pseudonym import pseudonymous_id
 from localization import translations
 
@@ -163,6 +164,8 @@ async def test_rate_limit_per_conversation_spares_others(gateway, fake_rasa):
 
 
 async def test_healthz_reports_the_missing_action_server(gateway, fake_rasa):
+    assert (await gateway.get("/healthz")).status == 200
+    fake_rasa.actions_down = True
     response = await gateway.get("/healthz")
     assert response.status == 503
     body = await response.json()
@@ -354,3 +357,58 @@ async def test_cancel_once_a_caseworker_has_the_case_goes_to_the_caseworker(gate
     body = await (await send(gateway, "c20", "/cancel_handoff")).json()
     assert body["handoff"]["state"] == "with_caseworker"
     assert len(fake_rasa.received) == received
+
+
+async def test_a_message_waits_while_the_action_server_is_down(gateway, fake_rasa):
+    """Fault: the action server is down. Rasa answers 200 with nothing; the person gets
+    the trouble reply with the emergency numbers, and the message is processed, once,
+    when the action server is back (not lost as 'processed badly')."""
+    conversations = gateway.app[CONVERSATIONS]
+    fake_rasa.actions_down = True
+    body = await (await send(gateway, "act-down", "where is the food bank?")).json()
+    assert "112" in body["messages"][0]["text"]
+    assert await conversations.replay_waiting(older_than_seconds=0) == 0  # still down: nothing resent
+    assert len(fake_rasa.received) == 1
+    fake_rasa.actions_down = False
+    assert await conversations.replay_waiting(older_than_seconds=0) == 1
+    listing = await (await gateway.get("/api/chat/act-down/messages")).json()
+    texts = [m["text"] for m in listing["messages"]]
+    assert texts.count("echo:where is the food bank?") == 1
+    assert len(fake_rasa.received) == 2  # sent again once, with the same message id
+    assert fake_rasa.received[0]["message_id"] == fake_rasa.received[1]["message_id"]
+
+
+async def test_a_case_keeps_its_conversation_until_its_own_period_ends(gateway, fake_rasa):
+    """Retention: an open case is never purged; a closed one goes HELPDESK_CASE_RETENTION_DAYS
+    after closing, with its conversation and transcript."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.retention import purge_expired
+    from bot.store import Case, Conversation, utcnow
+
+    fake_rasa.script = lambda body: [{"text": "a person will answer"},
+                                     {"custom": {"handoff": {"urgent": False, "reason": "request_human"}}}]
+    body = await (await send(gateway, "cased", "I want to talk to a person")).json()
+    case_id = body["handoff"]["case_id"]
+    service = gateway.app[CONVERSATIONS]
+    cid = pseudonymous_id("test-secret", "web", "cased")
+
+    def age(days_idle, days_closed=None):
+        with service.store.session() as session, session.begin():
+            session.execute(update(Conversation).where(Conversation.id == cid)
+                            .values(last_seen_at=utcnow() - timedelta(days=days_idle)))
+            if days_closed is not None:
+                session.execute(update(Case).where(Case.id == case_id).values(
+                    state="closed", closed_at=utcnow() - timedelta(days=days_closed)))
+
+    age(60)
+    assert await purge_expired(service, 30, 30) == 0  # the case is still open
+    age(60, days_closed=10)
+    assert await purge_expired(service, 30, 30) == 0  # closed, but within its own period
+    age(60, days_closed=31)
+    assert await purge_expired(service, 30, 30) == 1
+    assert service.store.case(case_id) is None
+    listing = await (await gateway.get("/api/chat/cased/messages?after=0")).json()
+    assert listing["messages"] == []

@@ -16,6 +16,23 @@ from services_catalog.places import place_in
     ("Villeurbanne", "69100"),
     ("I need food", None),
     ("phone 0465710001", None),
+    ("۶۹۰۰۷", "69007"),  # Persian digits: the catalogue's postcodes are ASCII
+    ("الرمز ٦٩٠٠٣", "69003"),  # Arabic-Indic digits
 ])
 def test_place_in(text, expected):
     assert place_in(text, "fr") == expected
+
+
+@pytest.mark.parametrize("text, postcode", [
+    ("I live in the 3rd arrondissement", "69003"), ("je suis dans le 8ème", "69008"),
+    ("живу в 5 округе", "69005"), ("ساكن بالغيوتيير", "69007"), ("أنا ساكن بفيلوربان", "69100"),
+    ("живем в виллербане", "69100"), ("on dort chez un ami à Bron", "69500"),
+    ("من در ویلوربان زندگی می کنم", "69100"), ("near the Part-Dieu station", "69003"),
+])
+def test_places_named_in_a_sentence(text, postcode):
+    assert place_in(text, "fr") == postcode
+
+
+def test_no_place_in_everyday_words():
+    for text in ("qui est le président des états-unis", "I need a lawyer", "بيرون خیلی سرده"):
+        assert place_in(text, "fr") is None

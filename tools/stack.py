@@ -54,6 +54,17 @@ class Stack:
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    # More instances of Rasa and of the gateway (scale-out tests): their ports.
+    extra_rasa_ports: List[int] = field(default_factory=list)
+    extra_gateway_ports: List[int] = field(default_factory=list)
+
+    @property
+    def rasa_ports(self) -> List[int]:
+        return [self.rasa_port, *self.extra_rasa_ports]
+
+    @property
+    def gateway_ports(self) -> List[int]:
+        return [self.settings.port, *self.extra_gateway_ports]
 
     def environment(self) -> Dict[str, str]:
         s = self.settings
@@ -61,7 +72,13 @@ class Stack:
                 "HELPDESK_SECRET": s.secret, "DATABASE_URL": s.database_url,
                 "TRACKER_STORE_URL": s.tracker_store_url,
                 "HELPDESK_VAR_DIR": str(s.var_dir),
-                "RASA_URLS": f"http://127.0.0.1:{self.rasa_port}",
+                "RASA_URLS": ",".join(f"http://127.0.0.1:{port}" for port in self.rasa_ports),
+                **({"REDIS_URL": s.redis_url} if s.redis_url else {}),
+                **{name: value for name, value in (
+                    ("TELEGRAM_BOT_TOKEN", s.telegram_bot_token),
+                    ("TELEGRAM_BASE_URL", s.telegram_base_url),
+                    ("TELEGRAM_WEBHOOK_URL", s.telegram_webhook_url),
+                    ("TELEGRAM_WEBHOOK_SECRET", s.telegram_webhook_secret)) if value},
                 "ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
                 "HELPDESK_HOST": s.host, "HELPDESK_PORT": str(s.port),
                 "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
@@ -91,14 +108,14 @@ class Stack:
         (config_dir / "credentials.yml").chmod(0o600)
         return config_dir
 
-    def _start(self, name: str, command: List[str]) -> None:
+    def _start(self, name: str, command: List[str], environment: Optional[Dict[str, str]] = None) -> None:
         log = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             log = open(self.log_dir / f"{name}.log", "wb")
         print(f"starting {name}", flush=True)
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT if log else None,
+            command, cwd=ROOT, env=environment or self.environment(), stdout=log, stderr=subprocess.STDOUT if log else None,
             start_new_session=True)
 
     def start(self) -> None:
@@ -106,15 +123,26 @@ class Stack:
                        cwd=ROOT, env=self.environment(), check=True)
         self.write_rasa_config()
         self.model = self.model or train()
+        self.start_actions()
+        for index in range(len(self.rasa_ports)):
+            self.start_rasa(index)
+        for index in range(len(self.gateway_ports)):
+            self.start_gateway(index)
+
+    def start_gateway(self, index: int = 0) -> None:
+        name = "gateway" if index == 0 else f"gateway{index + 1}"
+        environment = {**self.environment(), "HELPDESK_PORT": str(self.gateway_ports[index])}
+        self._start(name, [str(PYTHON_BIN / "python"), "-m", "bot", "serve"], environment)
+
+    def start_actions(self) -> None:
         self._start("actions", [str(PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions",
                                 "--port", str(self.actions_port)])
-        self.start_rasa()
-        self._start("gateway", [str(PYTHON_BIN / "python"), "-m", "bot", "serve"])
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, index: int = 0) -> None:
         config_dir = self.settings.var_dir / "rasa"
-        self._start("rasa", [str(PYTHON_BIN / "rasa"), "run", "--enable-api",
-                             "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+        name = "rasa" if index == 0 else f"rasa{index + 1}"
+        self._start(name, [str(PYTHON_BIN / "rasa"), "run", "--enable-api",
+                           "--interface", "127.0.0.1", "--port", str(self.rasa_ports[index]),
                              "--auth-token", self.settings.rasa_token, "--model", str(self.model),
                              "--endpoints", str(config_dir / "endpoints.yml"),
                              "--credentials", str(config_dir / "credentials.yml"),
@@ -135,14 +163,18 @@ class Stack:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"the {name} process stopped early")
-            try:
-                with urllib.request.urlopen(f"{self.gateway_url()}/healthz", timeout=3) as answer:
-                    if answer.status == 200:
-                        return True
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
+            if all(self._healthy(f"http://{self.settings.host}:{port}") for port in self.gateway_ports):
+                return True
             time.sleep(1)
         return False
+
+    @staticmethod
+    def _healthy(url: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=3) as answer:
+                return answer.status == 200
+        except (urllib.error.URLError, ConnectionError, OSError):
+            return False
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -170,6 +202,7 @@ def main() -> int:
         url = stack.gateway_url()
         print(f"\nThe help desk is running. Health: {url}/healthz\n"
               f"Chat in this terminal:  .venv/bin/python -m tools.chat\n"
+              f"Or in a web page:       {url}/widget-demo\n"
               f"Or any HTTP client:     curl -s -X POST {url}/api/chat/demo/messages "
               f"-H 'Content-Type: application/json' -d '{{\"text\": \"bonjour\"}}'\n"
               f"Logs: {settings.var_dir / 'logs'}. Ctrl-C stops everything.", flush=True)

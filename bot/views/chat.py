@@ -5,6 +5,7 @@ import re
 
 from aiohttp import web
 
+from bot.client_address import client_address
 from bot.keys import ADDRESS_LIMITER, CONVERSATION_LIMITER, CONVERSATIONS, SETTINGS
 from bot.pseudonym import pseudonymous_id
 from bot.texts import BAD_REQUEST, EMPTY, SLOW_DOWN, TOO_LONG
@@ -22,10 +23,6 @@ def _conversation_id(request: web.Request) -> str:
         raise web.HTTPBadRequest(text=json.dumps({"error": "bad_conversation_id"}),
                                  content_type="application/json")
     return pseudonymous_id(request.app[SETTINGS].secret, CHANNEL, raw)
-
-
-def _client_address(request: web.Request) -> str:
-    return request.remote or "unknown"
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -54,7 +51,7 @@ async def post_message(request: web.Request) -> web.Response:
         return json_error(request, 400, "empty_text", EMPTY, language)
     if len(text) > settings.max_message_chars:
         return json_error(request, 413, "too_long", TOO_LONG, language)
-    if not request.app[ADDRESS_LIMITER].allow(_client_address(request)) or \
+    if not request.app[ADDRESS_LIMITER].allow(client_address(request)) or \
             not request.app[CONVERSATION_LIMITER].allow(conversation_id):
         return json_error(request, 429, "rate_limited", SLOW_DOWN, language)
     result = await request.app[CONVERSATIONS].handle_user_message(

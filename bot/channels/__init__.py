@@ -1,0 +1,1 @@
+"""Channels that push replies to people (Telegram); the web chat API lives in bot/views."""

@@ -25,6 +25,11 @@ def show_page(dispatcher: CollectingDispatcher, request: SearchRequest, lang: st
     `place`: the postcode the person gave, named when the area had to widen."""
     with open_session() as session:
         page = ServiceRepository(session).page(request, PAGE_SIZE)
+        if not page.cards and not request.offset and (request.free_only or request.open_at):
+            # Nothing free, or nothing open now: every service, each card saying
+            # whether it is free and when it opens, rather than no help at all.
+            page = ServiceRepository(session).page(replace(request, free_only=False, open_at=None),
+                                                   PAGE_SIZE)
     if not page.cards:
         response = "utter_no_more_services" if request.offset else "utter_no_services_found"
         dispatcher.utter_message(response=response)

@@ -1,4 +1,5 @@
 """Answer a topic question: ask the one thing the answer depends on, then answer."""
+from dataclasses import asdict
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -8,8 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import latest_intent, region, user_language
 from actions.service_list import LAST_SEARCH, show_page
 from actions.whereabouts import SHARE_LOCATION, Whereabouts, locate
+from actions.wishes import wishes_in
 from services_catalog.db import open_session
 from services_catalog.demo_loader import region_timezone
+from services_catalog.opening_hours import local_now
 from services_catalog.presentation import emergency_text
 from services_catalog.repository import SearchRequest, ServiceRepository
 
@@ -27,6 +30,7 @@ FOLLOW_UP_INTENTS = {"inform_situation", "inform_child_age", SHARE_LOCATION}
 # maximum ages for the topics about children.
 CHILD_AGE_BANDS = {"under_3": (0, 2), "3_to_6": (3, 6), "over_6": (7, 17)}
 CHILD_TOPIC_PREFIX = "childcare_"
+WISHES_SLOT = "search_wishes"
 
 
 class ActionAnswerTopic(Action):
@@ -69,7 +73,9 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str,
         # The general answer first (it may be urgent), then the one question
         # the list depends on; the place's answer lists the services.
         dispatcher.utter_message(response="utter_ask_place")
-        return [SlotSet("pending_topic", topic)]
+        wishes = wishes_in([tracker.latest_message.get("text") or ""])
+        return [SlotSet("pending_topic", topic)] + \
+            ([SlotSet(WISHES_SLOT, asdict(wishes))] if wishes.free or wishes.open_now else [])
     return list_services(dispatcher, tracker, topic, whereabouts) + [SlotSet("pending_topic", None)]
 
 
@@ -100,6 +106,13 @@ def list_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
     """The first page of services for `topic` near the person, in their
     language first, free ones first, for the child's age where it matters."""
     band = tracker.get_slot("child_age") if topic.startswith(CHILD_TOPIC_PREFIX) else None
+    # "free" or "now" said with the question (kept while the place was asked) or now.
+    said = tracker.get_slot(WISHES_SLOT) or {}
+    now = wishes_in([tracker.latest_message.get("text") or ""])
+    timezone = region_timezone(region())
     request = SearchRequest(topic, language=user_language(tracker), child_ages=CHILD_AGE_BANDS.get(band),
-                            timezone=region_timezone(region()), **whereabouts.search_area())
-    return show_page(dispatcher, request, user_language(tracker), whereabouts.place_name, whereabouts.place)
+                            free_only=now.free or bool(said.get("free")),
+                            open_at=local_now(timezone) if now.open_now or said.get("open_now") else None,
+                            timezone=timezone, **whereabouts.search_area())
+    return show_page(dispatcher, request, user_language(tracker), whereabouts.place_name,
+                     whereabouts.place) + ([SlotSet(WISHES_SLOT, None)] if said else [])

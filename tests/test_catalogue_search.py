@@ -314,3 +314,41 @@ def test_catalogue_text_loses_controls_and_direction_overrides():
     assert clean("Café\u202e0110\u0007 ok", "fr") == "Café0110 ok"
     assert clean("line one\nline two", "ar") == "\u2068line one\u2069\n\u2068line two\u2069"
     assert clean("Zero\u200cwidth joiner stays", "fa").count("\u200c") == 1
+
+
+# --- wishes said in the person's words: free, open now ----------------------------------
+
+@pytest.fixture
+def paying_and_free(catalogue):
+    with open_session() as session, session.begin():
+        import_records(session, [
+            ServiceRecord("Org P", "Douches payantes Bellecour", ["cso_services_hygiene"], postal_code="69002",
+                          latitude=45.7579, longitude=4.8321, is_free=False, languages=["fr"],
+                          schedules=[("MO,TU,WE,TH,FR,SA,SU", "00:00", "23:59")]),
+        ])
+
+
+def test_free_said_with_the_question_keeps_only_free_services(paying_and_free):
+    # Asked in words, with the place shared afterwards.
+    messages, events = run(ActionAnswerTopic(), tracker("cso_services_hygiene", text="free shower please"))
+    assert slot(events, "search_wishes") == {"free": True, "open_now": False}
+    messages, _ = run(ActionAnswerTopic(), share(*BELLECOUR, slots={
+        "pending_topic": "cso_services_hygiene", "search_wishes": {"free": True, "open_now": False}}))
+    assert "Douches payantes Bellecour" not in services_text(messages)
+    messages, _ = run(ActionAnswerTopic(), share(*BELLECOUR, slots={"pending_topic": "cso_services_hygiene"}))
+    assert "Douches payantes Bellecour" in services_text(messages)  # nearest, when free was not asked
+
+
+def test_a_wish_nothing_fits_still_shows_help(catalogue):
+    from actions.wishes import wishes_in
+
+    assert wishes_in(["أين أجد طعام مجاني الآن"]).free and wishes_in(["я хочу сейчас поесть"]).open_now
+    assert wishes_in(["I need a doctor"]) == wishes_in([])
+    # Nothing in the catalogue is for childcare and open at 3 a.m.: the list still comes.
+    request = SearchRequest("cso_services_food", near=BELLECOUR, timezone="Europe/Paris",
+                            open_at=datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc))
+    from actions.service_list import show_page
+    dispatcher = CollectingDispatcher()
+    show_page(dispatcher, request, "en")
+    assert "utter_no_services_found" not in responses(dispatcher.messages)
+    assert services_text(dispatcher.messages)

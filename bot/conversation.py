@@ -137,15 +137,13 @@ class ConversationService:
     async def _handle_locked(self, conversation_id: str, channel: str, text: str,
                              hint: Optional[str], address: Optional[str]) -> ChatResult:
         async with self.locks.hold(conversation_id):
-            conversation = await self._db(self.store.get_or_create_conversation,
-                                          conversation_id, channel)
+            # Few round trips to the database: each is a thread hop and a commit.
+            conversation, position, case, waiting = await self._db(
+                self.store.begin_message, conversation_id, channel, text)
             if address is not None and self.sealer.open(conversation.sealed_address) != address:
                 await self._db(self.store.set_sealed_address, conversation_id,
                                self.sealer.seal(address))
-            position = await self._db(self.store.add_message, conversation_id, "user", text,
-                                      status="received")
             language, unsupported = await self._language_for(conversation, text, hint)
-            case = await self._db(self.store.open_case_for, conversation_id)
             if case is not None and case.state == "queued" and text.startswith("/cancel_handoff"):
                 # The person cancels a case opened by mistake, before anyone took it.
                 await self._db(self.store.close_case, case.id)
@@ -163,14 +161,16 @@ class ConversationService:
                 result = ChatResult([message], language, case)
             else:
                 # Earlier messages still waiting for Rasa go first, in order.
-                replayed = await self._replay_pending(conversation_id, channel, language, position)
+                replayed = (await self._replay_pending(conversation_id, channel, language, position)
+                            if waiting else [])
                 if replayed is None:
                     result = self._trouble(language, case)
-                elif await self._db(self.store.conversation, conversation_id) is None:
+                elif replayed and await self._db(self.store.conversation, conversation_id) is None:
                     # A waiting "yes, forget me" erased everything, this message too.
                     return ChatResult([], language, None, forgotten=True, replayed=replayed)
                 else:
-                    case = await self._db(self.store.open_case_for, conversation_id)
+                    if replayed:
+                        case = await self._db(self.store.open_case_for, conversation_id)
                     if case is not None:
                         # A waiting message opened a case: this one is for the caseworker.
                         result = self._passed_on(language, case)
@@ -180,19 +180,19 @@ class ConversationService:
                     result.replayed = replayed
             if result.forgotten:
                 return result
-            await self._store_replies(conversation_id, channel, result)
-            if not result.pending:
-                await self._db(self.store.mark_done, conversation_id, position)
+            await self._store_replies(conversation_id, channel, result,
+                                      done_position=None if result.pending else position)
             return result
 
     async def _store_replies(self, conversation_id: str, channel: str, result: ChatResult,
-                             sender: str = "bot") -> None:
+                             sender: str = "bot", done_position: Optional[int] = None) -> None:
+        """Store the replies and, in the same transaction, mark the message they
+        answer as processed (`done_position`)."""
         status = "to_send" if self.outbox.pushes(channel) else "done"
-        for message in result.messages:
-            position = await self._db(
-                self.store.add_message, conversation_id, sender, message.get("text", ""),
-                message.get("buttons"), status)
-            result.positions.append(position)
+        positions = await self._db(self.store.finish_message, conversation_id, done_position,
+                                   sender, result.messages, status)
+        result.positions.extend(positions)
+        for position in positions:
             await self.hub.publish(conversation_topic(conversation_id),
                                    {"type": "message", "position": position})
 
@@ -235,8 +235,7 @@ class ConversationService:
                         "recovered from the tracker" if recovered else "sent again")
             if result.forgotten:
                 return delivered + result.messages
-            await self._store_replies(conversation_id, channel, result)
-            await self._db(self.store.mark_done, conversation_id, position)
+            await self._store_replies(conversation_id, channel, result, done_position=position)
             delivered += result.messages
         return delivered
 

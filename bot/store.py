@@ -179,6 +179,54 @@ class GatewayStore:
                                       buttons=json.dumps(buttons) if buttons else None))
             return position
 
+    def begin_message(self, conversation_id: str, channel: str, text: str
+                      ) -> Tuple[Conversation, int, Optional[CaseView], bool]:
+        """One transaction for what every message needs first: the conversation
+        (created when new), the message stored as `received`, the open case if
+        any, and whether earlier messages still wait for Rasa."""
+        with self.session() as session, session.begin():
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            if conversation is None:
+                conversation = Conversation(id=conversation_id, channel=channel,
+                                            language_chosen=False, last_position=0)
+                session.add(conversation)
+            conversation.last_seen_at = utcnow()
+            conversation.last_position = (conversation.last_position or 0) + 1
+            position = conversation.last_position
+            session.add(StoredMessage(conversation_id=conversation_id, position=position,
+                                      sender="user", text=text, status="received"))
+            case = session.execute(
+                select(Case).where(Case.conversation_id == conversation_id,
+                                   Case.state.in_(OPEN_CASE_STATES))).scalars().first()
+            waiting = session.execute(
+                select(StoredMessage.id).where(
+                    StoredMessage.conversation_id == conversation_id, StoredMessage.sender == "user",
+                    StoredMessage.status == "received", StoredMessage.position < position).limit(1)
+            ).first() is not None
+            return conversation, position, case_view(case) if case else None, waiting
+
+    def finish_message(self, conversation_id: str, position: Optional[int], sender: str,
+                       replies: List[dict], status: str) -> List[int]:
+        """One transaction for the replies to a message and marking it processed
+        (`position` None: leave it waiting); returns the replies' positions."""
+        with self.session() as session, session.begin():
+            conversation = session.get(Conversation, conversation_id, with_for_update=True)
+            positions = []
+            for reply in replies:
+                conversation.last_position += 1
+                positions.append(conversation.last_position)
+                buttons = reply.get("buttons")
+                session.add(StoredMessage(conversation_id=conversation_id,
+                                          position=conversation.last_position, sender=sender,
+                                          text=reply.get("text", ""), status=status,
+                                          buttons=json.dumps(buttons) if buttons else None))
+            if position is not None:
+                session.execute(update(StoredMessage)
+                                .where(StoredMessage.conversation_id == conversation_id,
+                                       StoredMessage.position == position)
+                                .values(status="done"))
+            return positions
+
     def mark_done(self, conversation_id: str, position: int) -> None:
         with self.session() as session, session.begin():
             session.execute(update(StoredMessage)

@@ -38,6 +38,7 @@ MESSAGES = [
 ]
 LEVELS = (1, 10, 50)
 MESSAGES_PER_CONVERSATION = 6
+SAMPLES_PER_LEVEL = 60  # one conversation sends 60 messages; ten send 6 each
 
 
 def free_port() -> int:
@@ -95,9 +96,11 @@ async def load(target: Target, concurrency: int, run_id: str) -> Dict[str, float
     latencies: List[float] = []
     errors = 0
 
+    turns = max(MESSAGES_PER_CONVERSATION, SAMPLES_PER_LEVEL // concurrency)
+
     async def conversation(index: int, http: aiohttp.ClientSession) -> None:
         nonlocal errors
-        for turn in range(MESSAGES_PER_CONVERSATION):
+        for turn in range(turns):
             try:
                 latencies.append(await target.send(
                     http, f"bench-{run_id}-{target.name}-{concurrency}-{index}",

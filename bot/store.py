@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import List, Optional, Tuple
 
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, Text, delete,
-                        func, select, update)
+                        func, insert, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
@@ -72,6 +72,16 @@ class Case(Base):
     claimed_at = Column(DateTime)
     outcome = Column(String(32))  # a fixed vocabulary, never free text about the person
     last_user_message_at = Column(DateTime)
+
+
+@dataclass
+class ConversationState:
+    """What a message's processing reads of its conversation."""
+
+    id: str
+    language: Optional[str]
+    language_chosen: bool
+    sealed_address: Optional[str]
 
 
 @dataclass
@@ -180,51 +190,65 @@ class GatewayStore:
             return position
 
     def begin_message(self, conversation_id: str, channel: str, text: str
-                      ) -> Tuple[Conversation, int, Optional[CaseView], bool]:
+                      ) -> Tuple["ConversationState", int, Optional[CaseView], bool]:
         """One transaction for what every message needs first: the conversation
         (created when new), the message stored as `received`, the open case if
-        any, and whether earlier messages still wait for Rasa."""
-        with self.session() as session, session.begin():
-            conversation = session.get(Conversation, conversation_id, with_for_update=True)
-            if conversation is None:
-                conversation = Conversation(id=conversation_id, channel=channel,
-                                            language_chosen=False, last_position=0)
-                session.add(conversation)
-            conversation.last_seen_at = utcnow()
-            conversation.last_position = (conversation.last_position or 0) + 1
-            position = conversation.last_position
-            session.add(StoredMessage(conversation_id=conversation_id, position=position,
-                                      sender="user", text=text, status="received"))
-            case = session.execute(
+        any, and whether earlier messages still wait for Rasa. Core statements,
+        not ORM objects: this runs for every message, and the ORM's unit of work
+        costs more than the SQL."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                select(Conversation.language, Conversation.language_chosen,
+                       Conversation.sealed_address, Conversation.last_position)
+                .where(Conversation.id == conversation_id).with_for_update()).first()
+            if row is None:
+                connection.execute(insert(Conversation).values(
+                    id=conversation_id, channel=channel, language_chosen=False, last_position=1,
+                    created_at=now, last_seen_at=now))
+                state, position = ConversationState(conversation_id, None, False, None), 1
+            else:
+                position = row.last_position + 1
+                connection.execute(update(Conversation).where(Conversation.id == conversation_id)
+                                   .values(last_position=position, last_seen_at=now))
+                state = ConversationState(conversation_id, row.language, row.language_chosen,
+                                          row.sealed_address)
+            connection.execute(insert(StoredMessage).values(
+                conversation_id=conversation_id, position=position, sender="user", text=text,
+                status="received", created_at=now, attempts=0))
+            case = connection.execute(
                 select(Case).where(Case.conversation_id == conversation_id,
-                                   Case.state.in_(OPEN_CASE_STATES))).scalars().first()
-            waiting = session.execute(
+                                   Case.state.in_(OPEN_CASE_STATES))).first()
+            waiting = connection.execute(
                 select(StoredMessage.id).where(
                     StoredMessage.conversation_id == conversation_id, StoredMessage.sender == "user",
                     StoredMessage.status == "received", StoredMessage.position < position).limit(1)
             ).first() is not None
-            return conversation, position, case_view(case) if case else None, waiting
+            return state, position, case_view(case) if case else None, waiting
 
     def finish_message(self, conversation_id: str, position: Optional[int], sender: str,
                        replies: List[dict], status: str) -> List[int]:
         """One transaction for the replies to a message and marking it processed
         (`position` None: leave it waiting); returns the replies' positions."""
-        with self.session() as session, session.begin():
-            conversation = session.get(Conversation, conversation_id, with_for_update=True)
-            positions = []
-            for reply in replies:
-                conversation.last_position += 1
-                positions.append(conversation.last_position)
-                buttons = reply.get("buttons")
-                session.add(StoredMessage(conversation_id=conversation_id,
-                                          position=conversation.last_position, sender=sender,
-                                          text=reply.get("text", ""), status=status,
-                                          buttons=json.dumps(buttons) if buttons else None))
+        now = utcnow()
+        with self.engine.begin() as connection:
+            last = connection.execute(
+                select(Conversation.last_position).where(Conversation.id == conversation_id)
+                .with_for_update()).scalar_one()
+            positions = list(range(last + 1, last + 1 + len(replies)))
+            if replies:
+                connection.execute(insert(StoredMessage), [
+                    {"conversation_id": conversation_id, "position": p, "sender": sender,
+                     "text": reply.get("text", ""), "status": status, "created_at": now, "attempts": 0,
+                     "buttons": json.dumps(reply["buttons"]) if reply.get("buttons") else None}
+                    for p, reply in zip(positions, replies)])
+                connection.execute(update(Conversation).where(Conversation.id == conversation_id)
+                                   .values(last_position=last + len(replies)))
             if position is not None:
-                session.execute(update(StoredMessage)
-                                .where(StoredMessage.conversation_id == conversation_id,
-                                       StoredMessage.position == position)
-                                .values(status="done"))
+                connection.execute(update(StoredMessage)
+                                   .where(StoredMessage.conversation_id == conversation_id,
+                                          StoredMessage.position == position)
+                                   .values(status="done"))
             return positions
 
     def mark_done(self, conversation_id: str, position: int) -> None:

@@ -352,3 +352,37 @@ def test_a_wish_nothing_fits_still_shows_help(catalogue):
     show_page(dispatcher, request, "en")
     assert "utter_no_services_found" not in responses(dispatcher.messages)
     assert services_text(dispatcher.messages)
+
+
+def test_the_same_search_runs_on_postgresql(postgres_url, tmp_path):
+    """Issue 3: the same code on SQLite and PostgreSQL: with the demo catalogue in each, every
+    search shape (nearest, postcode with widening, free only, open at a given time) gives the
+    same services in the same order."""
+    from sqlalchemy.orm import sessionmaker
+
+    from services_catalog.db import make_engine
+    from services_catalog.demo_loader import ensure_catalogue
+
+    tuesday_evening = datetime(2026, 11, 24, 17, 30, tzinfo=timezone.utc)
+    requests = [SearchRequest("cso_services_food", near=BELLECOUR, language="ar"),
+                SearchRequest("language_course_find", postal_code_prefix="69007", language="fr",
+                              free_only=True),
+                SearchRequest("health_find_doctor", postal_code_prefix="69120"),
+                SearchRequest("cso_services_food", postal_code_prefix="69", open_at=tuesday_evening,
+                              timezone="Europe/Paris")]
+
+    def answers(url):
+        engine = make_engine(url)
+        try:
+            with sessionmaker(engine, future=True)() as session, session.begin():
+                ensure_catalogue(session, "fr")
+            with sessionmaker(engine, future=True)() as session:
+                repository = ServiceRepository(session)
+                return [[(c.name, round(c.distance_km, 2) if c.distance_km is not None else None)
+                         for c in repository.page(r, 3).cards] for r in requests]
+        finally:
+            engine.dispose()
+
+    on_postgres = answers(postgres_url)
+    assert all(on_postgres[:3]) and on_postgres[0][0][1] is not None
+    assert on_postgres == answers(f"sqlite:///{tmp_path / 'same.db'}")

@@ -131,3 +131,15 @@ def page_says(html: str, msgid: str) -> bool:
     match = re.search(r'<html lang="([A-Za-z-]+)"', html)
     language = match.group(1) if match else "en"
     return html_module.escape(translations().gettext(language, msgid), quote=False) in html
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    """The Telegram Bot API emulator for one test module (skipped, saying why, without node)."""
+    from tests.telegram_emulator import EmulatorProcess, ensure_installed
+
+    ensure_installed()
+    process = EmulatorProcess()
+    process.start()
+    yield process
+    process.stop()

@@ -197,3 +197,4 @@ class Person:
                                      f"{[m.get('text') for m in self.received]}")
             await asyncio.sleep(0.1)
         return self.received
+

@@ -14,7 +14,7 @@ import pytest
 
 from bot.auth import ACCOUNTS
 from bot.channels.telegram import TELEGRAM
-from tests.telegram_emulator import EmulatorFront, EmulatorProcess, Person, ensure_installed, free_port
+from tests.telegram_emulator import EmulatorFront, Person, free_port
 
 pytestmark = pytest.mark.slow  # starts the Telegram emulator (node)
 
@@ -29,15 +29,6 @@ def rasa_as_the_domain(body):
     if message == "/forget_me":
         return [{"text": "Everything was erased."}, {"custom": {"forget": True}}]
     return [{"text": f"bot:{message}"}]
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    ensure_installed()
-    process = EmulatorProcess()
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

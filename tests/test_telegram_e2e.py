@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.channels.telegram import TELEGRAM
-from tests.telegram_emulator import EmulatorFront, EmulatorProcess, Person, ensure_installed, free_port
+from tests.telegram_emulator import EmulatorFront, Person, free_port
 
 pytestmark = pytest.mark.slow  # starts the emulator (node)
 
@@ -20,15 +20,6 @@ CHAT_ID = 555000111
 LANGUAGE_MENU = [{"title": "العربية", "payload": '/set_language{"language": "ar"}'},
                  {"title": "Français", "payload": '/set_language{"language": "fr"}'}]
 LONG_PAYLOAD = '/inform_situation{"situation": "temporary_protection", "place": "Vaulx-en-Velin"}'
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    ensure_installed()
-    process = EmulatorProcess()
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

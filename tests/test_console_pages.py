@@ -5,26 +5,11 @@ import re
 import aiohttp
 import pytest
 
-from bot.auth import ACCOUNTS
 from bot.keys import STORE
+from tests.helpers import PASSWORD, handoff_script, make_account
 from bot.templating import PAGE_CSP
 
-PASSWORD = "a long enough password"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def handoff_script(urgent: bool, reason: str):
-    def script(body):
-        if body["message"].startswith(("help", "/crisis", "ساعدني")):  # the safety net sends /crisis_…
-            return [{"text": "a person will answer"},
-                    {"custom": {"handoff": {"urgent": urgent, "reason": reason}}}]
-        return [{"text": f"bot:{body['message']}"}]
-    return script
-
-
-def make_account(client, email, languages=("fr",), role="caseworker", kind="staff", org=None):
-    return client.app[ACCOUNTS].create(email, PASSWORD, kind=kind, role=role,
-                                       languages=list(languages), organization_id=org)
 
 
 async def open_case(client, conversation, text="help me", lang="fr"):

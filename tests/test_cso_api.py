@@ -3,24 +3,16 @@ import asyncio
 from datetime import datetime, timedelta
 
 import aiohttp
-from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
 from services_catalog.db import open_session
-from services_catalog.models import Organization, Service
+from services_catalog.models import Service
+from tests.helpers import PASSWORD, demo_ids as ids
 
-PASSWORD = "a long enough password"
 LANGS_ORG = "Démo – Maison des Langues Solidaires"
 EVENING = "Cours de français du soir (démo)"
 RIGHTS_ORG = "Démo – Collectif Droits Sans Frontières"
 LEGAL = "Permanence juridique gratuite (démo)"
-
-
-def ids():
-    with open_session() as session:
-        orgs = {o.name: o.id for o in session.execute(select(Organization)).scalars()}
-        services = {s.name: s.id for s in session.execute(select(Service)).scalars()}
-    return orgs, services
 
 
 async def sign_in(client, email, kind):

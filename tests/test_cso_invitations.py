@@ -1,6 +1,4 @@
 """Admins invite a CSO; the one-time link makes a CSO account of that organisation, once."""
-from tests.conftest import page_says
-from bot.views import portal_texts
 import re
 from datetime import timedelta
 
@@ -8,9 +6,11 @@ from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
 from bot.store import utcnow
+from bot.views import portal_texts
 from bot.views.cso_invitations import INVITATIONS
 from services_catalog.db import open_session
 from services_catalog.models import Organization
+from tests.conftest import page_says
 
 PASSWORD = "a long enough password"
 LANGS_ORG = "Démo – Maison des Langues Solidaires"

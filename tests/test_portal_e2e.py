@@ -1,8 +1,6 @@
 """Issue 6, done when: a CSO signs in, sees only its services, proposes a change; the change is
 not in the bot's answers; staff approve; the bot's answer now shows it; a change to another
 organisation's service is refused."""
-from tests.conftest import page_says
-from bot.views import portal_texts
 import re
 from datetime import date
 
@@ -13,9 +11,11 @@ from sqlalchemy import select
 
 from actions.topics import ActionAnswerTopic
 from bot.auth import ACCOUNTS
+from bot.views import portal_texts
 from services_catalog.changes import history_of
 from services_catalog.db import open_session
 from services_catalog.models import Organization, Service, ServiceChange
+from tests.conftest import page_says
 
 PASSWORD = "a long enough password"
 LANGS_ORG = "Démo – Maison des Langues Solidaires"

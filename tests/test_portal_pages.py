@@ -1,6 +1,4 @@
 """The CSO portal's HTML pages: sign-in by form, own services only, propose, preview, confirm, upload."""
-from tests.conftest import page_says
-from bot.views import portal_texts
 import re
 from datetime import date, timedelta
 
@@ -8,20 +6,15 @@ import aiohttp
 from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
+from bot.views import portal_texts
 from services_catalog.db import open_session
-from services_catalog.models import Organization, Service, ServiceChange
+from services_catalog.models import Service, ServiceChange
+from tests.conftest import page_says
+from tests.helpers import PASSWORD, demo_ids as ids
 
-PASSWORD = "a long enough password"
 LANGS_ORG = "Démo – Maison des Langues Solidaires"
 EVENING = "Cours de français du soir (démo)"
 LEGAL = "Permanence juridique gratuite (démo)"
-
-
-def ids():
-    with open_session() as session:
-        orgs = {o.name: o.id for o in session.execute(select(Organization)).scalars()}
-        services = {s.name: s.id for s in session.execute(select(Service)).scalars()}
-    return orgs, services
 
 
 def token_in(html: str) -> str:

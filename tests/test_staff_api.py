@@ -1,25 +1,10 @@
 """The staff API: sign-in security, the queue, claim, reply through the person's channel, close."""
-import sqlalchemy
 import pytest
+import sqlalchemy
 
 from bot.auth import ACCOUNTS
 from bot.keys import AUDIT, STORE
-
-PASSWORD = "a long enough password"
-
-
-def handoff_script(urgent: bool, reason: str):
-    def script(body):
-        if body["message"].startswith(("help", "/crisis", "ساعدني")):
-            return [{"text": "a person will answer"},
-                    {"custom": {"handoff": {"urgent": urgent, "reason": reason}}}]
-        return [{"text": f"bot:{body['message']}"}]
-    return script
-
-
-def make_account(client, email, languages=("fr",), role="caseworker", kind="staff", org=None):
-    return client.app[ACCOUNTS].create(email, PASSWORD, kind=kind, role=role,
-                                       languages=list(languages), organization_id=org)
+from tests.helpers import PASSWORD, handoff_script, make_account
 
 
 async def sign_in(client, email, password=PASSWORD, status=200):

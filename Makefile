@@ -43,8 +43,8 @@ translations: setup
 
 # The widget's browser tests (Debian's Chromium), keeping their screenshots in docs/.
 screenshots: setup
-	HELPDESK_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/test_widget_browser.py \
-		tests/test_new_user.py -k "widget"
+	HELPDESK_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/test_widget_browser.py tests/test_console_browser.py \
+		tests/test_new_user.py -k "widget or console"
 
 # Speed figures (printed; tests check behaviour, not timings).
 bench: setup

@@ -38,6 +38,10 @@ class AccountError(ValueError):
     """A bad account request (weak password, unknown role, duplicate email)."""
 
 
+class AccountExists(AccountError):
+    """An account with this email address exists already."""
+
+
 class AccountRow(Base):
     __tablename__ = "accounts"
     id = Column(Integer, primary_key=True, autoincrement=True)
@@ -123,7 +127,7 @@ class AccountStore:
             raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
         with self._sessions() as session, session.begin():
             if session.execute(select(AccountRow.id).where(AccountRow.email == email)).first():
-                raise AccountError("an account with this email exists")
+                raise AccountExists("an account with this email exists")
             row = AccountRow(email=email, kind=kind, role=role,
                              languages=",".join(languages or []), organization_id=organization_id,
                              password_hash=_hasher.hash(password), active=True, session_epoch=0)

@@ -13,7 +13,7 @@ from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.accounts import Account, AccountError, AccountStore, normalise_email
+from bot.accounts import Account, AccountError, AccountExists, AccountStore, normalise_email
 from bot.store import Base, utcnow
 from migrations import ensure_schema
 
@@ -59,7 +59,7 @@ class InvitationStore:
         if "@" not in email or len(email) > 255:
             raise AccountError("an email address is needed")
         if self._accounts.by_email(email) is not None:
-            raise AccountError("an account with this email exists")
+            raise AccountExists("an account with this email exists")
         token = secrets.token_urlsafe(32)
         expires = (now or utcnow()) + VALID_FOR
         with self._sessions() as session, session.begin():

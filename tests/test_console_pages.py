@@ -6,8 +6,11 @@ import aiohttp
 import pytest
 
 from bot.keys import STORE
-from tests.helpers import PASSWORD, handoff_script, make_account
 from bot.templating import PAGE_CSP
+from bot.views import console_texts as texts
+from bot.views import portal_texts
+from tests.conftest import page_says
+from tests.helpers import PASSWORD, handoff_script, make_account
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -54,13 +57,14 @@ async def test_form_login_wrong_then_right_password_then_throttled(gateway):
     make_account(gateway, "cw@example.org")
     response = await console_login(gateway, "cw@example.org", "wrong password!!")
     assert response.status == 401
-    assert "Wrong email or password" in await response.text()
+    assert page_says(await response.text(), portal_texts.WRONG_LOGIN)
     response = await gateway.get("/console", allow_redirects=False)
     assert response.status == 303 and response.headers["Location"].startswith("/console/login")
 
     response = await console_login(gateway, "cw@example.org")
     assert response.status == 200 and response.url.path == "/console"
-    assert "<h1>Queue</h1>" in await response.text()
+    html = await response.text()
+    assert page_says(html, texts.QUEUE) and '<html lang="fr" dir="ltr">' in html
 
     # Failures count the same as the JSON API's: five, then even the right password waits.
     make_account(gateway, "other@example.org")
@@ -68,7 +72,7 @@ async def test_form_login_wrong_then_right_password_then_throttled(gateway):
         assert (await console_login(gateway, "other@example.org", "wrong password!!")).status == 401
     response = await console_login(gateway, "other@example.org")
     assert response.status == 429
-    assert "Too many failed attempts" in await response.text()
+    assert page_says(await response.text(), texts.ERRORS["too_many_attempts"])
 
 
 async def test_the_queue_lists_an_urgent_case_first_and_marks_it(gateway, fake_rasa):
@@ -85,7 +89,9 @@ async def test_the_queue_lists_an_urgent_case_first_and_marks_it(gateway, fake_r
     rows = re.findall(r'<tr class="([^"]*)" data-case-id="([^"]+)"', html)
     assert [case_id for _, case_id in rows] == [urgent, calm]
     assert rows[0][0] == "case urgent" and rows[1][0] == "case"
-    assert "Crisis: violence" in html and 'class="badge badge-urgent">Urgent' in html
+    assert page_says(html, portal_texts.TOPIC_LABELS["crisis_violence"])
+    assert page_says(html, texts.REASONS["request_human"])
+    assert re.search(r'class="badge badge-urgent">[^<]+</strong>', html)
     banner = re.search(r'<div id="urgent-banner"[^>]*>', html).group(0)
     assert "hidden" not in banner
     assert 'aria-live="polite"' in html
@@ -100,33 +106,33 @@ async def test_a_case_worked_without_javascript_claim_reply_close(gateway, fake_
 
     html = await (await gateway.get(page)).text()
     assert gateway.app[STORE].case(case_id).language == "fr"
-    assert "help : je voudrais parler à une personne" in html and "French" in html
-    assert "Send reply" not in html  # not before claiming
+    assert "help : je voudrais parler à une personne" in html and "français" in html
+    assert not page_says(html, texts.SEND_REPLY)  # not before claiming
     token = TOKEN.search(html).group(1)
 
     response = await gateway.post(f"{page}/claim", data={"csrf_token": token})
     assert response.status == 200 and response.url.path == page
     html = await response.text()
-    assert "You have taken this case" in html and "Send reply" in html
+    assert page_says(html, texts.DONE["claimed"]) and page_says(html, texts.SEND_REPLY)
     assert gateway.app[STORE].case(case_id).state == "with_caseworker"
 
     response = await gateway.post(f"{page}/reply", data={"csrf_token": token,
                                                          "text": "Bonjour, je suis là."})
-    assert "Your reply was sent" in await response.text()
+    assert page_says(await response.text(), texts.DONE["replied"])
     messages = (await (await gateway.get("/api/chat/widget-9/messages")).json())["messages"]
     assert messages[-1]["sender"] == "caseworker" and messages[-1]["text"] == "Bonjour, je suis là."
 
     response = await gateway.post(f"{page}/reply", data={"csrf_token": token, "canned": "hello"})
-    assert "Your reply was sent" in await response.text()
+    assert page_says(await response.text(), texts.DONE["replied"])
     messages = (await (await gateway.get("/api/chat/widget-9/messages")).json())["messages"]
     assert messages[-1]["sender"] == "caseworker" and messages[-1]["text"] != "Bonjour, je suis là."
 
     response = await gateway.post(f"{page}/close", data={"csrf_token": token, "outcome": ""})
-    assert "Choose an outcome" in await response.text()
+    assert page_says(await response.text(), texts.ERRORS["unknown_outcome"])
     assert gateway.app[STORE].case(case_id).state == "with_caseworker"
     response = await gateway.post(f"{page}/close", data={"csrf_token": token,
                                                          "outcome": "information_given"})
-    assert "The case is closed" in await response.text()
+    assert page_says(await response.text(), texts.DONE["closed"])
     assert gateway.app[STORE].case(case_id).state == "closed"
 
     body = await (await gateway.post("/api/chat/widget-9/messages", json={"text": "merci"})).json()
@@ -138,9 +144,10 @@ async def test_a_case_held_for_speakers_says_so(gateway, fake_rasa):
     fake_rasa.script = handoff_script(False, "request_human")
     case_id = await open_case(gateway, "w-ar", "ساعدني من فضلك أريد التحدث مع شخص", lang="ar")
     make_account(gateway, "ar@example.org", languages=("ar",))
-    make_account(gateway, "cw@example.org", languages=("fr",))
+    make_account(gateway, "cw@example.org", languages=("en",))
     await console_login(gateway, "cw@example.org")
     html = await (await gateway.get(f"/console/cases/{case_id}")).text()
+    assert '<html lang="en"' in html
     assert "Arabic" in html and "held for caseworkers who speak Arabic" in html
     # The person's Arabic text is marked right to left.
     assert re.search(r'<p class="text" lang="ar" dir="rtl">ساعدني', html)
@@ -191,7 +198,7 @@ async def test_only_admins_see_the_audit_log(gateway):
     await console_login(gateway, "cw@example.org")
     response = await gateway.get("/console/audit")
     assert response.status == 403
-    assert "Audit log" not in await (await gateway.get("/console")).text()  # not in the menu either
+    assert not page_says(await (await gateway.get("/console")).text(), texts.AUDIT_LOG)  # nor in the menu
 
     token = await page_token(gateway, "/console")
     response = await gateway.post("/console/logout", data={"csrf_token": token})
@@ -203,8 +210,10 @@ async def test_only_admins_see_the_audit_log(gateway):
     assert response.status == 200
     html = await response.text()
     assert response.headers["Content-Security-Policy"] == PAGE_CSP
-    assert "cw@example.org" in html and "sign in" in html and "sign out" in html
+    assert "cw@example.org" in html
+    assert page_says(html, texts.AUDIT_ACTIONS["sign_in"]) and page_says(html, texts.AUDIT_ACTIONS["sign_out"])
     assert "<form" not in html.split("<main", 1)[1]  # read only
+    assert "sign_in" not in html.split("<main", 1)[1]  # codes are shown as words
 
 
 async def test_the_staff_websocket_announces_a_new_case(gateway, fake_rasa):

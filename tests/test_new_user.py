@@ -122,14 +122,9 @@ def test_a_widget_user_on_the_demo_page_is_answered_in_their_language(telegram_s
     import os
     import subprocess
 
-    from tests.test_widget_browser import BROWSER_DIR, CHROMIUM, _requirements
+    from tests.chromium import BROWSER_DIR, CHROMIUM, ensure_playwright
 
-    missing = _requirements()
-    if missing:
-        pytest.skip(missing)
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        subprocess.run(["npm", "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
-                       check=True, timeout=300)
+    ensure_playwright()
     _, stack = telegram_stack
     done = subprocess.run(
         ["node", str(BROWSER_DIR / "new_user.mjs")], capture_output=True, text=True, timeout=180,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from actions.topics import ActionAnswerTopic
 from bot.auth import ACCOUNTS
-from bot.views import portal_texts
+from bot.views import console_texts, portal_texts
 from services_catalog.changes import history_of
 from services_catalog.db import open_session
 from services_catalog.models import Organization, Service, ServiceChange
@@ -108,10 +108,10 @@ async def test_cso_change_reaches_the_bot_only_after_staff_approval(gateway):
     assert len(queue) == 1 and queue[0]["organization_name"] == LANGS_ORG
     assert {"field": "phone", "previous": "04 65 71 00 01", "proposed": NEW_PHONE} in queue[0]["diff"]
     review = await (await gateway.get(f"/console/reviews/{queue[0]['id']}?lang=uk")).text()
-    assert NEW_TEXT in review and "Approve and publish" in review
+    assert NEW_TEXT in review and page_says(review, console_texts.APPROVE)
     response = await gateway.post(f"/console/reviews/{queue[0]['id']}/approve",
                                   data={"csrf_token": token_in(review)})
-    assert response.status == 200 and "the assistant now uses this version" in await response.text()
+    assert response.status == 200 and page_says(await response.text(), console_texts.DONE["approved"])
 
     # The bot's answer now shows it, checked today; the history says who changed what.
     after = bot_answer()

@@ -6,7 +6,7 @@ import aiohttp
 from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
-from bot.views import portal_texts
+from bot.views import console_texts, portal_texts
 from services_catalog.db import open_session
 from services_catalog.models import Service, ServiceChange
 from tests.conftest import page_says
@@ -187,15 +187,15 @@ async def test_review_pages_are_for_staff_and_reject_needs_a_reason(gateway):
     await gateway.post("/api/staff/login", json={"email": "staff@example.org", "password": PASSWORD})
     queue = await page(gateway, "/console/reviews")
     change_id = re.search(r'href="/console/reviews/([^"]+)"', queue).group(1)
-    assert "Closing: Cours de français du soir (démo)" in queue
+    assert "Closing: <bdi>Cours de français du soir (démo)</bdi>" in queue
     review = await page(gateway, f"/console/reviews/{change_id}")
-    assert "Status" in review and "Closed" in review
+    assert page_says(review, portal_texts.STATUS) and page_says(review, portal_texts.STATUS_INACTIVE)
     response = await gateway.post(f"/console/reviews/{change_id}/reject",
                                   data={"csrf_token": token_in(review), "reason": "  "})
-    assert response.status == 400 and "Please give a reason" in await response.text()
+    assert response.status == 400 and page_says(await response.text(), console_texts.REASON_NEEDED)
     response = await gateway.post(f"/console/reviews/{change_id}/reject",
                                   data={"csrf_token": token_in(review), "reason": "Still open in 2027"})
-    assert response.status == 200 and "No proposals are waiting" in await response.text()
+    assert response.status == 200 and page_says(await response.text(), console_texts.NO_PROPOSALS_WAITING)
 
     gateway.session.cookie_jar.clear()
     await sign_in_by_form(gateway)

@@ -8,8 +8,6 @@ Screenshots go to HELPDESK_SCREENSHOTS_DIR (`make screenshots`: docs/screenshots
 """
 import asyncio
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,32 +15,14 @@ from aiohttp import web
 
 from bot.keys import CONVERSATIONS, STORE
 from bot.pseudonym import pseudonymous_id
-
-ROOT = Path(__file__).resolve().parent.parent
-BROWSER_DIR = ROOT / "tests" / "browser"
-CHROMIUM = os.environ.get("HELPDESK_CHROMIUM", "/usr/bin/chromium")
+from tests.chromium import BROWSER_DIR, CHROMIUM, ensure_playwright
 
 pytestmark = pytest.mark.slow
 
 
-def _requirements() -> str:
-    """Why the browser tests cannot run here, or '' when they can."""
-    if not shutil.which("node") or not shutil.which("npm"):
-        return "node and npm are needed for the browser tests (apt-get install nodejs npm)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Chromium is needed for the browser tests: {CHROMIUM} is missing (apt-get install chromium)"
-    return ""
-
-
 @pytest.fixture(scope="module")
 def playwright_installed():
-    missing = _requirements()
-    if missing:
-        pytest.skip(missing)
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        # The pinned package-lock.json; playwright-core downloads no browser.
-        subprocess.run(["npm", "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
-                       check=True, timeout=300)
+    ensure_playwright()
 
 
 def host_site(gateway_url: str, gateway_app: web.Application) -> web.Application:

@@ -11,8 +11,20 @@
   var seenUrgent = {};
   var soundOn = false;
   var audio = null;
+  // Every text this file writes comes from the page, already in the caseworker's
+  // language (bot/views/console_texts.py, JS_TEXTS); the key is shown if one is missing.
+  var texts = jsonData(body, "data-texts");
+  var reasons = {};
 
   // -- small helpers ----------------------------------------------------------
+  function text(key, values) {
+    var result = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+    Object.keys(values || {}).forEach(function (name) {
+      result = result.split("{" + name + "}").join(values[name]);
+    });
+    return result;
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -30,7 +42,12 @@
     if (!iso) return "";
     var date = new Date(iso);
     if (isNaN(date.getTime())) return iso;
-    return date.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short"});
+    var locale = document.documentElement.lang || undefined;
+    try {
+      return date.toLocaleString(locale, {dateStyle: "medium", timeStyle: "short"});
+    } catch (e) {
+      return date.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short"});
+    }
   }
 
   function localiseTimes(root) {
@@ -46,15 +63,14 @@
 
   function reasonLabel(reason) {
     reason = reason || "";
-    if (reason.indexOf("crisis_") === 0) return "Crisis: " + reason.slice(7).replace(/_/g, " ");
-    return reason.replace(/_/g, " ");
+    return reasons[reason] || reason.replace(/_/g, " ");
   }
 
   function getJSON(url) {
     return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
         if (response.status === 401) {
-          setLiveStatus("Your session has ended: reload the page to sign in again.");
+          setLiveStatus(text("session_ended"));
           throw new Error("signed out");
         }
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -94,7 +110,7 @@
 
   function showSoundState(button) {
     button.setAttribute("aria-pressed", soundOn ? "true" : "false");
-    button.textContent = soundOn ? "Sound alerts: on" : "Sound alerts: off";
+    button.textContent = text(soundOn ? "sound_on" : "sound_off");
   }
 
   function setUpSoundToggle() {
@@ -132,7 +148,7 @@
     primed = true;
     urgentIds.forEach(function (id) { seenUrgent[id] = true; });
     if (banner) banner.hidden = urgentIds.length === 0;
-    document.title = urgentIds.length ? "(!) Urgent case waiting · " + baseTitle : baseTitle;
+    document.title = urgentIds.length ? text("urgent_title") + " · " + baseTitle : baseTitle;
     if (fresh.length) beep();
   }
 
@@ -140,15 +156,15 @@
   var languages = {};
 
   function languageCell(c) {
-    var lang = languages[c.language] || {english: c.language, name: c.language, rtl: false};
-    var cell = el("td", {}, lang.english + " ");
+    var lang = languages[c.language] || {label: c.language, name: c.language, rtl: false};
+    var cell = el("td", {}, lang.label + " ");
     cell.appendChild(el("span", {lang: c.language, dir: lang.rtl ? "rtl" : "ltr"}, "(" + lang.name + ")"));
     if (c.speaks_language) {
       cell.appendChild(document.createTextNode(" "));
-      cell.appendChild(el("span", {"class": "tag"}, "you speak it"));
+      cell.appendChild(el("span", {"class": "tag"}, text("you_speak_it")));
     } else if (c.reserved_for_speakers) {
       cell.appendChild(document.createTextNode(" "));
-      cell.appendChild(el("span", {"class": "tag tag-held"}, "held for " + lang.english + " speakers"));
+      cell.appendChild(el("span", {"class": "tag tag-held"}, text("held_for", {language: lang.label})));
     }
     return cell;
   }
@@ -156,8 +172,8 @@
   function caseRow(c) {
     var row = el("tr", {"class": c.urgent ? "case urgent" : "case", "data-case-id": c.id});
     var urgency = el("td");
-    urgency.appendChild(c.urgent ? el("strong", {"class": "badge badge-urgent"}, "Urgent")
-                                 : el("span", {"class": "badge"}, "Normal"));
+    urgency.appendChild(c.urgent ? el("strong", {"class": "badge badge-urgent"}, text("urgent"))
+                                 : el("span", {"class": "badge"}, text("normal")));
     row.appendChild(urgency);
     var link = el("td");
     link.appendChild(el("a", {href: "/console/cases/" + encodeURIComponent(c.id)}, reasonLabel(c.reason)));
@@ -167,8 +183,8 @@
     opened.appendChild(el("time", {datetime: c.created_at, "data-local-time": ""}, localTime(c.created_at)));
     row.appendChild(opened);
     row.appendChild(el("td", {}, c.channel));
-    row.appendChild(el("td", {}, c.state === "queued" ? "waiting"
-                                 : (c.claimed_by_me ? "with you" : "with another caseworker")));
+    row.appendChild(el("td", {}, text(c.state === "queued" ? "state_waiting"
+                                      : (c.claimed_by_me ? "state_with_you" : "state_with_other"))));
     return row;
   }
 
@@ -183,7 +199,7 @@
     var fresh = el("tbody", {"data-signature": signature});
     if (!cases.length) {
       var empty = el("tr", {"class": "empty"});
-      empty.appendChild(el("td", {colspan: "6"}, "None."));
+      empty.appendChild(el("td", {colspan: "6"}, text("none")));
       fresh.appendChild(empty);
     }
     cases.forEach(function (c) { fresh.appendChild(caseRow(c)); });
@@ -241,7 +257,7 @@
       if (data.case.state !== caseState && !acting) {
         // The forms depend on the state: reload, unless a reply is being written.
         if (!replyInProgress()) { window.location.reload(); return; }
-        showStatus("This case changed (" + data.case.state.replace(/_/g, " ") + "): reload the page.", true);
+        showStatus(text("case_changed"), true);
       }
       var transcript = document.getElementById("transcript");
       if (!transcript) return;
@@ -268,7 +284,7 @@
 
   function errorText(code) {
     var errors = jsonData(document.getElementById("action-status"), "data-errors");
-    return errors[code] || "That did not work (" + code + "). Reload the page and try again.";
+    return errors[code] || text("failed", {code: code});
   }
 
   function enhanceForm(form) {
@@ -301,8 +317,7 @@
           }
           if (form.classList.contains("reply") || form.classList.contains("canned")) {
             if (form.classList.contains("reply")) form.querySelector("textarea").value = "";
-            showStatus(data.delivered ? "Sent." : "Saved, not delivered yet: the help desk keeps retrying.",
-                       !data.delivered);
+            showStatus(text(data.delivered ? "sent" : "saved_not_delivered"), !data.delivered);
             refreshCase();
           } else {
             var done = form.classList.contains("close") ? "closed" : "claimed";
@@ -311,7 +326,7 @@
         });
       }).catch(function () {
         acting = false;
-        showStatus("The help desk did not answer. Check your connection and try again.", true);
+        showStatus(text("no_answer"), true);
       }).then(function () {
         buttons.forEach(function (b) { b.disabled = false; });
       });
@@ -337,7 +352,7 @@
     var socket = new WebSocket(scheme + "//" + window.location.host + "/api/staff/ws");
     socket.addEventListener("open", function () {
       attempt = 0;
-      setLiveStatus("Live: new cases appear by themselves.");
+      setLiveStatus(text("live"));
       refreshQueue();  // catch up on what happened while disconnected
       if (page === "case") refreshCase();
     });
@@ -345,7 +360,7 @@
       try { onEvent(JSON.parse(message.data)); } catch (e) { /* not an event */ }
     });
     socket.addEventListener("close", function () {
-      setLiveStatus("Reconnecting to live updates…");
+      setLiveStatus(text("reconnecting"));
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt));
       window.setTimeout(function () { connect(attempt + 1); }, delay);
     });
@@ -354,11 +369,12 @@
   localiseTimes();
   if (page === "queue" || page === "case") {
     languages = jsonData(document.getElementById("queue") || body, "data-languages");
+    reasons = jsonData(document.getElementById("queue") || body, "data-reasons");
     document.querySelectorAll("#waiting-table tr.urgent").forEach(function (row) {
       seenUrgent[row.getAttribute("data-case-id")] = true;
     });
     if (document.querySelectorAll("#waiting-table tr.urgent").length) {
-      document.title = "(!) Urgent case waiting · " + baseTitle;
+      document.title = text("urgent_title") + " · " + baseTitle;
     }
     setUpSoundToggle();
     document.querySelectorAll("form[data-api]").forEach(enhanceForm);

@@ -4,97 +4,44 @@ Every action works as a plain HTML form post that redirects back (no JS
 needed); bot/static/console.js adds the live queue, the urgent alert and
 in-place replies through the JSON API. The rules (who may claim, reply,
 close; throttled sign-in) live in bot/views/staff_api.py and are only called
-from here, never restated.
+from here, never restated. Pages are in the caseworker's language
+(bot/views/console_render.py).
 """
 import asyncio
-import json
-from datetime import datetime, timezone
 from typing import Dict, Optional
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
-from babel import Locale, UnknownLocaleError
 
 from bot.auth import ACCOUNTS, current_account, end_session, staff_required
-from bot.canned_replies import OUTCOMES
-from bot.keys import AUDIT, LANGUAGES, STORE
+from bot.canned_replies import CANNED_REPLIES, OUTCOMES
+from bot.nlg import fill_placeholders
+from bot.keys import AUDIT, CONVERSATIONS, LANGUAGES, STORE, TRANSLATIONS
 from bot.store import OPEN_CASE_STATES
-from bot.templating import render_page, setup_static, setup_templates
+from bot.templating import setup_static, setup_templates
+from bot.views import console_texts
+from bot.views.console_render import language_name, render_console
 from bot.views.staff_api import (authenticate_and_start, case_details, claim_case, close_case,
                                  queue_json, reply_to_case)
-
-# What a staff member reads for each refusal code of the staff API (console UI is English).
-ERRORS: Dict[str, str] = {
-    "reserved_for_speakers_of_the_language":
-        "This case is held for caseworkers who speak the person's language. "
-        "It becomes open to everyone after a short wait, or at once if it turns urgent.",
-    "already_taken_or_closed": "Someone else has already taken this case, or it was closed.",
-    "claim_the_case_first": "Claim the case before replying or closing it.",
-    "case_closed": "This case is closed.",
-    "unknown_canned_reply": "That prepared reply does not exist.",
-    "empty_text": "The reply was empty: nothing was sent.",
-    "too_long": "The reply is too long: please split it into shorter messages.",
-    "unknown_outcome": "Choose an outcome to close the case.",
-    "wrong_email_or_password": "Wrong email or password.",
-    "too_many_attempts": "Too many failed attempts. Wait 15 minutes and try again.",
-}
-DONE: Dict[str, str] = {
-    "claimed": "You have taken this case. The person's messages now come to you.",
-    "replied": "Your reply was sent through the person's own channel.",
-    "closed": "The case is closed. The assistant answers the person again.",
-}
-OUTCOME_LABELS: Dict[str, str] = {
-    "information_given": "Information given",
-    "referred_to_service": "Referred to a service",
-    "emergency_services_called": "Emergency services called",
-    "no_answer_from_person": "No answer from the person",
-    "cancelled_by_person": "Cancelled by the person",
-    "other": "Other",
-}
-SENDERS = {"user": "Person", "bot": "Assistant", "caseworker": "Caseworker"}
-# A reply the person's channel has not taken yet, or refused for good.
-DELIVERY = {"to_send": "Not delivered yet: retrying", "undeliverable": "Could not be delivered"}
+from bot.views.ui_language import safe_return, setup_language_choice, ui_language
 
 
 async def _db(function, *args):
     return await asyncio.to_thread(function, *args)
 
 
-def english_name(code: str) -> str:
-    try:
-        return Locale.parse(code).get_display_name("en") or code
-    except (UnknownLocaleError, ValueError):
-        return code
-
-
-def _languages(request: web.Request) -> Dict[str, dict]:
-    """Each launch language's English name, own name and direction (for pages and JS)."""
-    return {code: {"english": english_name(code), "name": language.name, "rtl": language.rtl}
+def _languages(request: web.Request, ui: str) -> Dict[str, dict]:
+    """Each launch language's name for the caseworker, its own name and direction (pages and JS)."""
+    return {code: {"label": language_name(code, ui), "name": language.name, "rtl": language.rtl}
             for code, language in request.app[LANGUAGES].languages.items()}
-
-
-def reason_label(reason: str) -> str:
-    if reason.startswith("crisis_"):
-        return "Crisis: " + reason[len("crisis_"):].replace("_", " ")
-    return reason.replace("_", " ")
-
-
-def _when(iso: Optional[str]) -> str:
-    """A readable UTC time for pages without JS (JS shows local times)."""
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC")
 
 
 def _safe_next(target: Optional[str]) -> str:
     """Only ever redirect inside the console after signing in (no open redirect)."""
-    if target and target.startswith("/console") and not target.startswith("/console/login") \
-            and "//" not in target and "\\" not in target:
-        return target
-    return "/console"
+    if isinstance(target, str) and target.startswith("/console/login"):
+        return "/console"
+    target = safe_return(target, "/console")
+    return target if target.startswith("/console") else "/console"
 
 
 def _back_to_case(case_id: str, status: int, body: dict, done: str) -> web.HTTPSeeOther:
@@ -102,11 +49,9 @@ def _back_to_case(case_id: str, status: int, body: dict, done: str) -> web.HTTPS
     return web.HTTPSeeOther(f"/console/cases/{quote(case_id, safe='')}?{urlencode(query)}")
 
 
-async def _page(template: str, request: web.Request, context: dict, status: int = 200):
-    account = await current_account(request)
-    return await render_page(template, request, {"account": account, "when": _when,
-                                                 "reason_label": reason_label, **context},
-                             status=status)
+def _translated(request: web.Request, table: Dict[str, str], code: Optional[str]) -> Optional[str]:
+    msgid = table.get(code or "")
+    return request.app[TRANSLATIONS].gettext(ui_language(request), msgid) if msgid else None
 
 
 # -- signing in and out ---------------------------------------------------------------
@@ -115,7 +60,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
     account = await current_account(request)
     if account is not None and account.kind == "staff":
         raise web.HTTPSeeOther(_safe_next(request.query.get("next")))
-    return await _page("console/login.html", request,
+    return await render_console(request, "console/login.html",
                        {"next": _safe_next(request.query.get("next")), "error": None, "email": ""})
 
 
@@ -131,8 +76,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         if account is not None:
             raise web.HTTPSeeOther(next_page)
         status = 429 if error == "too_many_attempts" else 401
-    response = await _page("console/login.html", request,
-                           {"next": next_page, "error": ERRORS[error],
+    response = await render_console(request, "console/login.html",
+                           {"next": next_page, "error": _translated(request, console_texts.ERRORS, error),
                             "email": email if isinstance(email, str) else ""}, status=status)
     if status == 429:
         response.headers["Retry-After"] = "900"
@@ -153,11 +98,11 @@ async def logout(request: web.Request) -> web.StreamResponse:
 async def queue(request: web.Request) -> web.StreamResponse:
     """GET /console: open cases, urgent first, then the caseworker's languages, then the oldest."""
     cases = await queue_json(request, OPEN_CASE_STATES)
-    languages = _languages(request)
-    return await _page("console/queue.html", request, {
+    languages = _languages(request, ui_language(request))
+    return await render_console(request, "console/queue.html", {
         "waiting": [c for c in cases if c["state"] == "queued"],
         "in_progress": [c for c in cases if c["state"] != "queued"],
-        "languages": languages, "languages_json": json.dumps(languages, ensure_ascii=False),
+        "languages": languages,
         "urgent_waiting": any(c["urgent"] for c in cases if c["state"] == "queued"),
     })
 
@@ -165,8 +110,17 @@ async def queue(request: web.Request) -> web.StreamResponse:
 async def _case(request: web.Request):
     case = await _db(request.app[STORE].case, request.match_info["case_id"])
     if case is None:
-        raise web.HTTPNotFound(text="No such case (it may have been erased at the person's request).")
+        raise web.HTTPNotFound(text=request.app[TRANSLATIONS].gettext(ui_language(request),
+                                                                      console_texts.NO_SUCH_CASE))
     return case
+
+
+def _glossed(request: web.Request, canned: list, ui: str) -> list:
+    """Each prepared reply with what it says in the caseworker's own language (`gloss`)."""
+    emergency = request.app[CONVERSATIONS].emergency_lines(ui)
+    gettext = request.app[TRANSLATIONS].gettext
+    return [dict(c, gloss=fill_placeholders(gettext(ui, CANNED_REPLIES[c["key"]]), {"emergency": emergency}))
+            for c in canned]
 
 
 @staff_required()
@@ -176,21 +130,20 @@ async def case_page(request: web.Request) -> web.StreamResponse:
     details = await case_details(request, case)
     account = request["account"]
     data = details["case"]
+    ui = ui_language(request)
     claimer = await _db(request.app[ACCOUNTS].get, case.claimed_by) if case.claimed_by else None
-    language = _languages(request).get(case.language,
-                                       {"english": english_name(case.language),
-                                        "name": case.language, "rtl": False})
+    language = _languages(request, ui).get(case.language,
+                                           {"label": language_name(case.language, ui),
+                                            "name": case.language, "rtl": False})
     mine = case.state == "with_caseworker" and (data["claimed_by_me"] or account.is_admin)
-    return await _page("console/case.html", request, {
-        "case": data, "transcript": details["transcript"], "canned": details["canned_replies"],
-        "outcomes": [(o, OUTCOME_LABELS.get(o, o)) for o in details["outcomes"]],
+    return await render_console(request, "console/case.html", {
+        "case": data, "transcript": details["transcript"],
+        "canned": _glossed(request, details["canned_replies"], ui), "outcomes": details["outcomes"],
         "language": language, "claimer": claimer.email if claimer else None,
         "may_claim": case.state == "queued", "may_reply": mine,
         "may_close": case.state == "queued" or mine,
-        "senders": SENDERS, "delivery": DELIVERY, "senders_json": json.dumps(SENDERS),
-        "delivery_json": json.dumps(DELIVERY), "errors_json": json.dumps(ERRORS),
-        "error": ERRORS.get(request.query.get("error", "")),
-        "done": DONE.get(request.query.get("done", "")),
+        "error": _translated(request, console_texts.ERRORS, request.query.get("error")),
+        "done": _translated(request, console_texts.DONE, request.query.get("done")),
     })
 
 
@@ -228,17 +181,17 @@ async def close(request: web.Request) -> web.StreamResponse:
 async def audit(request: web.Request) -> web.StreamResponse:
     """GET /console/audit: who did what to which case, and when (admins only, read only)."""
     if not request["account"].is_admin:
-        return await _page("console/forbidden.html", request, {}, status=403)
+        return await render_console(request, "console/forbidden.html", {}, status=403)
     entries = await _db(request.app[AUDIT].entries, 500)
     emails = {a.id: a.email for a in await _db(request.app[ACCOUNTS].list, None)}
-    return await _page("console/audit.html", request, {
-        "entries": [{**e, "email": emails.get(e["account_id"], f"account {e['account_id']}")}
-                    for e in entries]})
+    return await render_console(request, "console/audit.html", {
+        "entries": [{**e, "email": emails.get(e["account_id"])} for e in entries]})
 
 
 def setup_console(app: web.Application) -> None:
     setup_templates(app)
     setup_static(app)
+    setup_language_choice(app)
     app.router.add_get("/console/login", login_form)
     app.router.add_post("/console/login", login)
     app.router.add_post("/console/logout", logout)

@@ -10,13 +10,16 @@ from typing import AsyncIterator
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.accounts import MIN_PASSWORD_LENGTH, AccountError
+from bot.accounts import MIN_PASSWORD_LENGTH, AccountError, AccountExists
 from bot.auth import ACCOUNTS, staff_required
-from bot.invitations import InvitationStore
-from bot.keys import AUDIT, STORE
+from bot.invitations import VALID_FOR, InvitationStore
+from bot.keys import AUDIT, STORE, TRANSLATIONS
+from bot.views import console_texts
 from bot.views.catalogue_common import in_catalogue, json_object
+from bot.views.console_render import render_console
 from bot.views.portal_render import render
 from services_catalog.changes import iso
+from bot.views.ui_language import ui_language
 from services_catalog.models import Organization
 
 INVITATIONS = web.AppKey("cso_invitations", InvitationStore)
@@ -56,22 +59,24 @@ async def invite_api(request: web.Request) -> web.Response:
 
 @staff_required(role="admin")
 async def invite_page(request: web.Request) -> web.Response:
-    return await render(request, "portal/invite_new.html", {
+    return await render_console(request, "portal/invite_new.html", {
         "organizations": await in_catalogue(request, _organizations), "link": None, "error": None,
-        "email": ""}, lang="en")
+        "email": "", "valid_days": VALID_FOR.days})
 
 
 @staff_required(role="admin")
 async def invite_submit(request: web.Request) -> web.Response:
     form = await request.post()
     context = {"organizations": await in_catalogue(request, _organizations), "link": None,
-               "error": None, "email": form.get("email", "")}
+               "error": None, "email": form.get("email", ""), "valid_days": VALID_FOR.days}
     try:
         context["link"], invitation = await _invite(request, form.get("email"), form.get("organization_id"))
         context["expires_at"] = iso(invitation.expires_at)
     except AccountError as error:
-        return await render(request, "portal/invite_new.html", dict(context, error=str(error)), 400, lang="en")
-    return await render(request, "portal/invite_new.html", context, lang="en")
+        msgid = console_texts.ACCOUNT_EXISTS if isinstance(error, AccountExists) else console_texts.INVITE_INVALID
+        message = request.app[TRANSLATIONS].gettext(ui_language(request), msgid)
+        return await render_console(request, "portal/invite_new.html", dict(context, error=message), 400)
+    return await render_console(request, "portal/invite_new.html", context)
 
 
 async def accept_page(request: web.Request) -> web.Response:

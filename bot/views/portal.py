@@ -19,7 +19,8 @@ from bot.views.catalogue_common import (MAX_UPLOAD_BYTES, in_catalogue, launch_l
                                         preview_text, who)
 from bot.views.cso_api import own_change
 from bot.views.staff_api import authenticate_and_start
-from bot.views.portal_render import render, stylesheet, ui_language
+from bot.views.portal_render import render, stylesheet
+from bot.views.ui_language import setup_language_choice, ui_language
 from bot.views.service_form import form_values, record_from_form, values_from_form, weekdays
 from bot.views.portal_texts import TOPIC_LABELS
 from bot.templating import setup_templates
@@ -302,6 +303,7 @@ async def portal_root(request: web.Request) -> web.Response:
 
 def setup_portal(app: web.Application) -> None:
     setup_templates(app)  # the shared Jinja2 set-up (bot/templating.py), installed once
+    setup_language_choice(app)
     app.router.add_get("/portal", portal_root)
     app.router.add_get("/portal/portal.css", stylesheet)
     app.router.add_get("/portal/login", login_page)

@@ -1,6 +1,7 @@
 """Server-rendered pages of the portal and the review queue: templates, texts, page headers."""
 from datetime import date
-from typing import Optional
+from types import ModuleType
+from typing import Optional, Sequence
 
 from aiohttp import web
 from babel.dates import format_date, get_day_names
@@ -9,8 +10,8 @@ from bot.auth import current_account
 from bot.keys import LANGUAGES, TRANSLATIONS
 from bot.templating import TEMPLATES, render_page
 from bot.views import portal_texts
-from bot.views.errors import request_language
 from bot.views.service_form import weekdays
+from bot.views.ui_language import ui_language
 
 STYLESHEET = TEMPLATES / "portal" / "portal.css"
 FIELD_LABELS = {
@@ -25,24 +26,39 @@ FIELD_LABELS = {
 
 
 class UnknownText(LookupError):
-    """A template names a text that bot/views/portal_texts.py does not define."""
+    """A template names a text that none of its text modules defines."""
 
 
 class Texts:
-    """The portal's texts in one language, by constant name: `t.SIGN_IN`, `t("UPLOADED", count=3)`."""
+    """A page's texts in one language, by constant name: `t.SIGN_IN`, `t("UPLOADED", count=3)`.
 
-    def __init__(self, request: web.Request, lang: str):
+    The names come from text modules (the portal's by default), the first that
+    defines a name wins."""
+
+    def __init__(self, request: web.Request, lang: str, sources: Sequence[ModuleType] = (portal_texts,)):
         self._gettext = request.app[TRANSLATIONS].gettext
         self._languages = request.app[LANGUAGES].languages
+        self._sources = tuple(sources)
         self.lang = lang
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_") or not name.isupper():
             raise AttributeError(name)
-        if not hasattr(portal_texts, name):
-            # Not AttributeError: Jinja would render that as an empty string.
-            raise UnknownText(name)
-        return self._gettext(self.lang, getattr(portal_texts, name))
+        for source in self._sources:
+            if hasattr(source, name):
+                return self._gettext(self.lang, getattr(source, name))
+        # Not AttributeError: Jinja would render that as an empty string.
+        raise UnknownText(name)
+
+    def __getitem__(self, name: str) -> str:
+        return getattr(self, name)
+
+    def translate(self, msgid: str, **values) -> str:
+        """A message id (from a table of texts, not a constant) in the page's language."""
+        text = self._gettext(self.lang, msgid)
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", str(value))
+        return text
 
     def __call__(self, name: str, **values) -> str:
         text = getattr(self, name)
@@ -85,22 +101,13 @@ class Texts:
         return get_day_names("abbreviated", locale=self.lang)[weekdays().index(code)]
 
 
-def ui_language(request: web.Request) -> str:
-    """The page's language: the account's first language, else the browser's, else the default."""
-    account = request.get("account")
-    languages = request.app[LANGUAGES]
-    for code in (account.languages if account else ()):
-        if languages.supports(code):
-            return code
-    return request_language(request)
-
-
 async def render(request: web.Request, template: str, context: dict, status: int = 200,
                  lang: Optional[str] = None) -> web.Response:
     """A page through the shared renderer (CSP, no-store, CSRF token) with the portal's texts."""
     account = await current_account(request)
     lang = lang or ui_language(request)
     page = dict(context, t=Texts(request, lang), lang=lang, account=account,
+                ui_languages=[(code, language.name) for code, language in request.app[LANGUAGES].languages.items()],
                 rtl=request.app[LANGUAGES].languages[lang].rtl if lang in request.app[LANGUAGES].languages
                 else False)
     return await render_page(template, request, page, status=status)

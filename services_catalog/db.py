@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,11 @@ def engine_for(url: str) -> Engine:
     kwargs = {"future": True, "pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if ":memory:" not in url and "mode=memory" not in url:
+            # Keep connections open (SQLAlchemy 2.0's default; 1.4 opens one per
+            # transaction): closing the last connection to a WAL database
+            # checkpoints it, which cost more than the gateway's statements.
+            kwargs["poolclass"] = QueuePool
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
 from bot.store import utcnow
-from bot.views import portal_texts
+from bot.views import console_texts, portal_texts
 from bot.views.cso_invitations import INVITATIONS
 from services_catalog.db import open_session
 from services_catalog.models import Organization
@@ -90,3 +90,11 @@ async def test_console_page_makes_a_link_and_links_expire(gateway):
     store = gateway.app[INVITATIONS]
     assert store.find(token) is not None
     assert store.find(token, now=utcnow() + timedelta(days=8)) is None
+    # The page says what is wrong, in the page's language: an unknown organisation,
+    # an email that already has an account.
+    response = await gateway.post("/console/cso-invitations", data={
+        "csrf_token": token_in(page), "email": "c@example.org", "organization_id": "nope"})
+    assert response.status == 400 and page_says(await response.text(), console_texts.INVITE_INVALID)
+    response = await gateway.post("/console/cso-invitations", data={
+        "csrf_token": token_in(page), "email": "admin@example.org", "organization_id": organization_id()})
+    assert response.status == 400 and page_says(await response.text(), console_texts.ACCOUNT_EXISTS)

@@ -20,7 +20,7 @@ from bot.keys import AUDIT, CONVERSATIONS, LANGUAGES, STORE, TRANSLATIONS
 from bot.store import OPEN_CASE_STATES
 from bot.templating import setup_static, setup_templates
 from bot.views import console_texts
-from bot.views.console_render import language_name, render_console
+from bot.views.console_render import language_name, page_text, render_console
 from bot.views.staff_api import (authenticate_and_start, case_details, claim_case, close_case,
                                  queue_json, reply_to_case)
 from bot.views.ui_language import safe_return, setup_language_choice, ui_language
@@ -51,7 +51,7 @@ def _back_to_case(case_id: str, status: int, body: dict, done: str) -> web.HTTPS
 
 def _translated(request: web.Request, table: Dict[str, str], code: Optional[str]) -> Optional[str]:
     msgid = table.get(code or "")
-    return request.app[TRANSLATIONS].gettext(ui_language(request), msgid) if msgid else None
+    return page_text(request, msgid) if msgid else None
 
 
 # -- signing in and out ---------------------------------------------------------------
@@ -61,7 +61,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
     if account is not None and account.kind == "staff":
         raise web.HTTPSeeOther(_safe_next(request.query.get("next")))
     return await render_console(request, "console/login.html",
-                       {"next": _safe_next(request.query.get("next")), "error": None, "email": ""})
+                                {"next": _safe_next(request.query.get("next")), "error": None, "email": ""})
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -77,8 +77,8 @@ async def login(request: web.Request) -> web.StreamResponse:
             raise web.HTTPSeeOther(next_page)
         status = 429 if error == "too_many_attempts" else 401
     response = await render_console(request, "console/login.html",
-                           {"next": next_page, "error": _translated(request, console_texts.ERRORS, error),
-                            "email": email if isinstance(email, str) else ""}, status=status)
+                                    {"next": next_page, "error": _translated(request, console_texts.ERRORS, error),
+                                     "email": email if isinstance(email, str) else ""}, status=status)
     if status == 429:
         response.headers["Retry-After"] = "900"
     return response
@@ -110,8 +110,7 @@ async def queue(request: web.Request) -> web.StreamResponse:
 async def _case(request: web.Request):
     case = await _db(request.app[STORE].case, request.match_info["case_id"])
     if case is None:
-        raise web.HTTPNotFound(text=request.app[TRANSLATIONS].gettext(ui_language(request),
-                                                                      console_texts.NO_SUCH_CASE))
+        raise web.HTTPNotFound(text=page_text(request, console_texts.NO_SUCH_CASE))
     return case
 
 

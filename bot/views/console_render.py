@@ -9,7 +9,7 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 
 from bot.auth import current_account
-from bot.keys import LANGUAGES
+from bot.keys import LANGUAGES, TRANSLATIONS
 from bot.templating import render_page
 from bot.views import console_texts, portal_texts
 from bot.views.portal_render import Texts
@@ -80,6 +80,11 @@ class ConsoleTexts(Texts):
     def day(self, iso: Optional[str]) -> str:
         moment = parse_time(iso)
         return self.date(moment.date()) if moment else ""
+
+
+def page_text(request: web.Request, msgid: str) -> str:
+    """One text in the language of the page being answered (errors, notices, plain 404s)."""
+    return request.app[TRANSLATIONS].gettext(ui_language(request), msgid)
 
 
 async def render_console(request: web.Request, template: str, context: Optional[dict] = None,

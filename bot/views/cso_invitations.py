@@ -13,13 +13,12 @@ from sqlalchemy import select
 from bot.accounts import MIN_PASSWORD_LENGTH, AccountError, AccountExists
 from bot.auth import ACCOUNTS, staff_required
 from bot.invitations import VALID_FOR, InvitationStore
-from bot.keys import AUDIT, STORE, TRANSLATIONS
+from bot.keys import AUDIT, STORE
 from bot.views import console_texts
 from bot.views.catalogue_common import in_catalogue, json_object
-from bot.views.console_render import render_console
+from bot.views.console_render import page_text, render_console
 from bot.views.portal_render import render
 from services_catalog.changes import iso
-from bot.views.ui_language import ui_language
 from services_catalog.models import Organization
 
 INVITATIONS = web.AppKey("cso_invitations", InvitationStore)
@@ -74,8 +73,8 @@ async def invite_submit(request: web.Request) -> web.Response:
         context["expires_at"] = iso(invitation.expires_at)
     except AccountError as error:
         msgid = console_texts.ACCOUNT_EXISTS if isinstance(error, AccountExists) else console_texts.INVITE_INVALID
-        message = request.app[TRANSLATIONS].gettext(ui_language(request), msgid)
-        return await render_console(request, "portal/invite_new.html", dict(context, error=message), 400)
+        return await render_console(request, "portal/invite_new.html",
+                                    dict(context, error=page_text(request, msgid)), 400)
     return await render_console(request, "portal/invite_new.html", context)
 
 

@@ -10,20 +10,15 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.auth import staff_required
-from bot.keys import AUDIT, TRANSLATIONS
+from bot.keys import AUDIT
 from bot.views import console_texts, portal_texts
 from bot.views.catalogue_common import in_catalogue, launch_language, preview_text, who
-from bot.views.console_render import render_console
+from bot.views.console_render import page_text, render_console
 from bot.views.reviews_api import _approve, _reject, _reviews, emails_of, review_json, stale_json
-from bot.views.ui_language import ui_language
 from localization import load_languages
 from services_catalog import changes
 from services_catalog.models import ServiceChange
 
-
-
-def _text(request: web.Request, msgid: str) -> str:
-    return request.app[TRANSLATIONS].gettext(ui_language(request), msgid)
 
 
 def _queue(session: Session, emails) -> dict:
@@ -37,7 +32,7 @@ async def queue(request: web.Request) -> web.Response:
     data = await in_catalogue(request, _queue, emails)
     done = request.query.get("done", "")
     return await render_console(request, "portal/review_queue.html", dict(
-        data, done=_text(request, console_texts.DONE[done]) if done in ("approved", "rejected") else None))
+        data, done=page_text(request, console_texts.DONE[done]) if done in ("approved", "rejected") else None))
 
 
 def _details(session: Session, change_id: str, emails):
@@ -54,7 +49,7 @@ async def _review_page(request: web.Request, error: str = None, status: int = 20
     try:
         review, card = await in_catalogue(request, _details, request.match_info["change_id"], emails)
     except changes.NotFound:
-        raise web.HTTPNotFound(text=_text(request, console_texts.NO_SUCH_PROPOSAL))
+        raise web.HTTPNotFound(text=page_text(request, console_texts.NO_SUCH_PROPOSAL))
     lang = request.query.get("lang", "")
     lang = lang if launch_language(lang) else review["proposed"].get("x-helpdesk", {}).get(
         "source_language", load_languages().default)
@@ -77,9 +72,9 @@ async def approve(request: web.Request) -> web.Response:
     try:
         await in_catalogue(request, _approve, change_id, who(request), emails)
     except changes.NotPending:
-        return await _review_page(request, _text(request, portal_texts.ALREADY_REVIEWED), 409)
+        return await _review_page(request, page_text(request, portal_texts.ALREADY_REVIEWED), 409)
     except changes.NotFound:
-        raise web.HTTPNotFound(text=_text(request, console_texts.NO_SUCH_PROPOSAL))
+        raise web.HTTPNotFound(text=page_text(request, console_texts.NO_SUCH_PROPOSAL))
     await asyncio.to_thread(request.app[AUDIT].record, request["account"].id, "review_approved", change_id)
     raise web.HTTPSeeOther("/console/reviews?done=approved")
 
@@ -90,14 +85,14 @@ async def reject(request: web.Request) -> web.Response:
     form = await request.post()
     reason = form.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        return await _review_page(request, _text(request, console_texts.REASON_NEEDED), 400)
+        return await _review_page(request, page_text(request, console_texts.REASON_NEEDED), 400)
     emails = await asyncio.to_thread(emails_of, request)
     try:
         await in_catalogue(request, _reject, change_id, who(request), reason.strip()[:2000], emails)
     except changes.NotPending:
-        return await _review_page(request, _text(request, portal_texts.ALREADY_REVIEWED), 409)
+        return await _review_page(request, page_text(request, portal_texts.ALREADY_REVIEWED), 409)
     except changes.NotFound:
-        raise web.HTTPNotFound(text=_text(request, console_texts.NO_SUCH_PROPOSAL))
+        raise web.HTTPNotFound(text=page_text(request, console_texts.NO_SUCH_PROPOSAL))
     await asyncio.to_thread(request.app[AUDIT].record, request["account"].id, "review_rejected", change_id)
     raise web.HTTPSeeOther("/console/reviews?done=rejected")
 

@@ -27,3 +27,28 @@ def ensure_playwright() -> None:
     if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
         subprocess.run(["npm", "ci", "--prefix", str(BROWSER_DIR), "--no-audit", "--no-fund"],
                        check=True, timeout=300)
+
+
+def screenshots_dir(tmp_path: Path) -> Path:
+    """HELPDESK_SCREENSHOTS_DIR (`make screenshots`: docs/screenshots/), else the test's own directory."""
+    shots = Path(os.environ.get("HELPDESK_SCREENSHOTS_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+async def run_node_test(script: str, env: dict, timeout: int) -> None:
+    """Run one of tests/browser/*.test.mjs with node's test runner; fail with its report."""
+    import asyncio
+
+    process = await asyncio.create_subprocess_exec(
+        "node", "--test-reporter=spec", str(BROWSER_DIR / script), env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    except asyncio.TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+        pytest.fail(f"{script} did not finish in {timeout} s:\n" + output.decode(errors="replace"))
+    report = output.decode(errors="replace")
+    print(report)
+    assert process.returncode == 0, report

@@ -6,10 +6,7 @@ claims it, sends a prepared reply and closes the case, checking every text it
 reads against the Arabic catalogue. Screenshots go to HELPDESK_SCREENSHOTS_DIR
 (`make screenshots`: docs/screenshots/).
 """
-import asyncio
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +14,7 @@ from bot.canned_replies import CANNED_REPLIES
 from bot.views import console_texts, portal_texts
 from localization import translations
 from tests.helpers import PASSWORD, handoff_script, make_account
-from tests.chromium import BROWSER_DIR, CHROMIUM, ensure_playwright
+from tests.chromium import CHROMIUM, ensure_playwright, run_node_test, screenshots_dir
 
 pytestmark = pytest.mark.slow
 
@@ -39,22 +36,9 @@ async def test_console_in_chromium_in_arabic(gateway, fake_rasa, tmp_path):
     make_account(gateway, "amal@example.org", languages=("ar", "fr"))
     texts = arabic_texts()
     assert texts["queue"] != console_texts.QUEUE  # the catalogue is really Arabic
-    shots = Path(os.environ.get("HELPDESK_SCREENSHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    process = await asyncio.create_subprocess_exec(
-        "node", "--test-reporter=spec", str(BROWSER_DIR / "console.test.mjs"),
-        env={**os.environ, "CONSOLE_URL": str(gateway.make_url("")).rstrip("/"),
-             "CONSOLE_EMAIL": "amal@example.org", "CONSOLE_PASSWORD": PASSWORD,
-             "CONSOLE_TEXTS": json.dumps(texts), "CONSOLE_SCREENSHOTS": str(shots),
-             "CONSOLE_CHROMIUM": CHROMIUM},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=180)
-    except asyncio.TimeoutError:
-        process.kill()
-        output, _ = await process.communicate()
-        pytest.fail("the console browser test did not finish in 180 s:\n" + output.decode(errors="replace"))
-    report = output.decode(errors="replace")
-    print(report)
-    assert process.returncode == 0, report
+    shots = screenshots_dir(tmp_path)
+    await run_node_test("console.test.mjs", {
+        "CONSOLE_URL": str(gateway.make_url("")).rstrip("/"), "CONSOLE_EMAIL": "amal@example.org",
+        "CONSOLE_PASSWORD": PASSWORD, "CONSOLE_TEXTS": json.dumps(texts),
+        "CONSOLE_SCREENSHOTS": str(shots), "CONSOLE_CHROMIUM": CHROMIUM}, timeout=180)
     assert (shots / "console-case-ar.png").stat().st_size > 0

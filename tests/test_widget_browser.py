@@ -7,15 +7,13 @@ also has a test-only hook that makes a caseworker answer a conversation.
 Screenshots go to HELPDESK_SCREENSHOTS_DIR (`make screenshots`: docs/screenshots/).
 """
 import asyncio
-import os
-from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from bot.keys import CONVERSATIONS, STORE
 from bot.pseudonym import pseudonymous_id
-from tests.chromium import BROWSER_DIR, CHROMIUM, ensure_playwright
+from tests.chromium import CHROMIUM, ensure_playwright, run_node_test, screenshots_dir
 
 pytestmark = pytest.mark.slow
 
@@ -83,21 +81,9 @@ async def test_widget_in_chromium(playwright_installed, gateway, fake_rasa, aioh
     host = await aiohttp_server(host_site(gateway_url, gateway.app))
     host_url = str(host.make_url("")).rstrip("/")
     gateway.settings.widget_origins = [host_url]
-    shots = Path(os.environ.get("HELPDESK_SCREENSHOTS_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    process = await asyncio.create_subprocess_exec(
-        "node", "--test-reporter=spec", str(BROWSER_DIR / "widget.test.mjs"),
-        env={**os.environ, "WIDGET_HOST_URL": host_url, "WIDGET_GATEWAY_URL": gateway_url,
-             "WIDGET_SCREENSHOTS": str(shots), "WIDGET_CHROMIUM": CHROMIUM},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=240)
-    except asyncio.TimeoutError:
-        process.kill()
-        output, _ = await process.communicate()
-        pytest.fail("the browser tests did not finish in 240 s:\n" + output.decode(errors="replace"))
-    report = output.decode(errors="replace")
-    print(report)
-    assert process.returncode == 0, report
+    shots = screenshots_dir(tmp_path)
+    await run_node_test("widget.test.mjs", {
+        "WIDGET_HOST_URL": host_url, "WIDGET_GATEWAY_URL": gateway_url,
+        "WIDGET_SCREENSHOTS": str(shots), "WIDGET_CHROMIUM": CHROMIUM}, timeout=240)
     assert (shots / "widget-ltr-desktop.png").stat().st_size > 0
     assert (shots / "widget-rtl-mobile.png").stat().st_size > 0

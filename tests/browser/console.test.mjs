@@ -6,19 +6,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, noViolations, watchedPage } from './common.mjs';
 
 const URL = process.env.CONSOLE_URL;
 const SHOTS = process.env.CONSOLE_SCREENSHOTS || '.';
 const T = JSON.parse(process.env.CONSOLE_TEXTS || '{}');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser;
 
 before(async () => {
   assert.ok(URL, 'CONSOLE_URL is needed');
-  browser = await chromium.launch({ executablePath: process.env.CONSOLE_CHROMIUM || '/usr/bin/chromium', args: FLAGS });
+  browser = await launchChromium(process.env.CONSOLE_CHROMIUM);
 });
 
 after(async () => {
@@ -35,15 +33,7 @@ async function say(conversation, text) {
 
 test('an Arabic-speaking caseworker takes an urgent case from sign-in to closing', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ar' });
-  await ctx.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation',
-      (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await watchedPage(ctx);
 
   // The sign-in page follows the browser's language before anyone is signed in.
   await page.goto(`${URL}/console/login`);
@@ -94,7 +84,6 @@ test('an Arabic-speaking caseworker takes an urgent case from sign-in to closing
   const after = await say('browser-person', 'merci');
   assert.equal(after.handoff.state, 'bot');
 
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  assert.deepEqual(errors, []);
+  await noViolations(page, errors);
   await ctx.close();
 });

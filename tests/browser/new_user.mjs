@@ -2,13 +2,11 @@
 // a question typed in the page's language, the assistant's answer read in it.
 // Run by tests/test_new_user.py:  GATEWAY=url LANG_CODE=ar QUESTION=… EXPECT=… node new_user.mjs
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './common.mjs';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const { GATEWAY, LANG_CODE, QUESTION, EXPECT, THEN, THEN_EXPECT, RTL, SHOT } = process.env;
 
-const browser = await chromium.launch({ executablePath: process.env.WIDGET_CHROMIUM || '/usr/bin/chromium', args: FLAGS });
+const browser = await launchChromium(process.env.WIDGET_CHROMIUM);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(60000);

@@ -6,22 +6,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, noViolations, watchedPage } from './common.mjs';
 
 const HOST = process.env.WIDGET_HOST_URL;
 const GATEWAY = process.env.WIDGET_GATEWAY_URL;
 const SHOTS = process.env.WIDGET_SCREENSHOTS || '.';
 const KEY = `helpdesk-widget:${GATEWAY}`;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser;
 
 before(async () => {
   assert.ok(HOST && GATEWAY, 'WIDGET_HOST_URL and WIDGET_GATEWAY_URL are needed');
-  browser = await chromium.launch({
-    executablePath: process.env.WIDGET_CHROMIUM || '/usr/bin/chromium', args: FLAGS,
-  });
+  browser = await launchChromium(process.env.WIDGET_CHROMIUM);
 });
 
 after(async () => {
@@ -31,15 +27,7 @@ after(async () => {
 /** A fresh browser profile on the host page, recording CSP violations. */
 async function openHost({ lang = 'fr', viewport = { width: 1280, height: 800 }, context, fontSize } = {}) {
   const ctx = context || await browser.newContext({ viewport });
-  await ctx.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation',
-      (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await watchedPage(ctx);
   if (fontSize) {
     // The reader's default font size (browser settings), which rem units follow.
     const cdp = await ctx.newCDPSession(page);
@@ -48,11 +36,6 @@ async function openHost({ lang = 'fr', viewport = { width: 1280, height: 800 }, 
   await page.goto(`${HOST}/host?lang=${lang}`);
   await page.locator('.hdw-launcher').waitFor({ state: 'visible' });
   return { ctx, page, errors };
-}
-
-async function noViolations(page, errors) {
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  assert.deepEqual(errors, []);
 }
 
 /** The element focused inside the widget's shadow root, by class. */

@@ -18,11 +18,13 @@ LAST_SEARCH = "last_search"  # the search as run, with its offset: "More" repeat
 
 
 def show_page(dispatcher: CollectingDispatcher, request: SearchRequest, lang: str,
-              place_name: Optional[str] = None, place: Optional[str] = None) -> List[Dict[str, Any]]:
+              place_name: Optional[str] = None, place: Optional[str] = None,
+              intro: bool = False) -> List[Dict[str, Any]]:
     """Run `request` and show its page; the events remember it for "More".
 
     `place_name`: the named place whose centre distances are measured from;
-    `place`: the postcode the person gave, named when the area had to widen."""
+    `place`: the postcode the person gave, named when the area had to widen;
+    `intro`: a first page says "Here are places near you:" before the list."""
     with open_session() as session:
         page = ServiceRepository(session).page(request, PAGE_SIZE)
         if not page.cards and not request.offset and (request.free_only or request.open_at):
@@ -36,6 +38,8 @@ def show_page(dispatcher: CollectingDispatcher, request: SearchRequest, lang: st
         return [SlotSet(LAST_SEARCH, None)] if not request.offset else []
     if page.widened and place and len(place) == 5:  # a postcode, not a town's prefix
         dispatcher.utter_message(response="utter_services_further_away", place=place)
+    elif intro and not request.offset:
+        dispatcher.utter_message(response="utter_services_intro")
     _utter(dispatcher, page, lang, place_name)
     return [SlotSet(LAST_SEARCH, {**page.request.to_slot(), "place_name": place_name})]
 

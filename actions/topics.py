@@ -115,4 +115,4 @@ def list_services(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
                             open_at=local_now(timezone) if now.open_now or said.get("open_now") else None,
                             timezone=timezone, **whereabouts.search_area())
     return show_page(dispatcher, request, user_language(tracker), whereabouts.place_name,
-                     whereabouts.place) + ([SlotSet(WISHES_SLOT, None)] if said else [])
+                     whereabouts.place, intro=True) + ([SlotSet(WISHES_SLOT, None)] if said else [])

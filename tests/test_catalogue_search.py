@@ -109,7 +109,8 @@ def test_distance_line_in_french_and_arabic(catalogue):
 
 def test_shared_location_answers_the_pending_topic_nearest_first(catalogue):
     messages, events = run(ActionAnswerTopic(), share(45.7540, 4.8270, slots={"pending_topic": "health_vaccination"}))
-    assert responses(messages) == ["utter_services_list"]  # the general answer came with the question
+    # The general answer came with the question; the list says what it is.
+    assert responses(messages) == ["utter_services_intro", "utter_services_list"]
     text = services_text(messages)
     assert names_in(text) == ["Centre de vaccination gratuit (démo)", "Suivi de grossesse et des jeunes enfants (démo)"]
     assert "10 m from you" in text
@@ -146,13 +147,13 @@ def test_topic_without_a_place_answers_then_asks_the_place(catalogue):
 def test_a_place_alone_answers_the_place_question_and_is_remembered(catalogue):
     messages, events = run(ActionPlaceOrFallback(), tracker(
         "nlu_fallback", text="Lyon 7", slots={"pending_topic": "cso_services_food"}))
-    assert responses(messages) == ["utter_services_list"]
+    assert responses(messages) == ["utter_services_intro", "utter_services_list"]
     text = services_text(messages)
     assert "Colis alimentaires et repas (démo)" in text and "from the centre of Lyon 7e" in text
     assert SlotSet("place", "69007") in events and SlotSet("pending_topic", None) in events
     # Later in the conversation, another topic uses the remembered place without asking.
     messages, _ = run(ActionAnswerTopic(), tracker("cso_services_clothes", slots={"place": "69007"}))
-    assert responses(messages) == ["utter_cso_services_clothes", "utter_services_list"]
+    assert responses(messages) == ["utter_cso_services_clothes", "utter_services_intro", "utter_services_list"]
 
 
 def test_a_town_classified_out_of_scope_still_answers(catalogue):

@@ -1,4 +1,4 @@
-"""Helpers shared by the staff, console and portal tests (not fixtures: plain functions)."""
+"""Helpers shared by the tests (not fixtures: plain functions): accounts, a fake Rasa script, demo ids, running an action."""
 from sqlalchemy import select
 
 from bot.auth import ACCOUNTS
@@ -29,3 +29,17 @@ def demo_ids():
         orgs = {o.name: o.id for o in session.execute(select(Organization)).scalars()}
         services = {s.name: s.id for s in session.execute(select(Service)).scalars()}
     return orgs, services
+
+
+def run(action, tracker_):
+    """Run a custom action as the action server would: (messages it sent, events it returned)."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker_, {})
+    return dispatcher.messages, events
+
+
+def responses(messages):
+    """The response names among an action's messages, in order."""
+    return [m.get("response") for m in messages if m.get("response")]

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisis
 from actions.handoff import ActionForgetMe, ActionOpenCase
 from actions.language_menu import ActionLanguageMenu
 from actions.topics import ActionAnswerTopic
 from services_catalog.taxonomy import CRISIS_INTENTS, TOPIC_INTENTS
+from tests.helpers import responses, run
 
 
 WEDNESDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -31,16 +31,6 @@ def tracker(intent, language="fr", slots=None, text="message"):
         "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.9},
                            "entities": [], "metadata": {"language": language}},
     })
-
-
-def run(action, tracker_):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker_, {})
-    return dispatcher.messages, events
-
-
-def responses(messages):
-    return [m.get("response") for m in messages if m.get("response")]
 
 
 def test_asks_situation_when_the_answer_depends_on_it(catalogue):

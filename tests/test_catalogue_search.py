@@ -15,6 +15,7 @@ from services_catalog.importer import import_records
 from services_catalog.places import centre_of
 from services_catalog.presentation import clean, describe, format_distance
 from services_catalog.repository import SearchRequest, ServiceRepository
+from tests.helpers import responses, run
 
 BELLECOUR = (45.7578, 4.8320)
 
@@ -33,16 +34,6 @@ def share(latitude, longitude, slots=None, language="en"):
     return tracker("share_location", text, slots=slots, language=language,
                    entities=[{"entity": "latitude", "value": latitude},
                              {"entity": "longitude", "value": longitude}])
-
-
-def run(action, tracker_):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker_, {})
-    return dispatcher.messages, events
-
-
-def responses(messages):
-    return [m.get("response") for m in messages if m.get("response")]
 
 
 def services_text(messages):
